@@ -1,0 +1,6 @@
+/**
+ * Placeholder until the emulator lands.
+ *
+ * @module
+ */
+export {};

@@ -1,0 +1,6 @@
+/**
+ * Placeholder until the schedule lands.
+ *
+ * @module
+ */
+export {};

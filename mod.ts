@@ -1,0 +1,29 @@
+/**
+ * s20: control Orvibo S20 Wi-Fi sockets on the LAN, with no cloud.
+ *
+ * This module holds the protocol codec (`decode`, `encode` and the types they use). The
+ * emulator is at `@s20/s20/emulator` and the schedule language at `@s20/s20/schedule`.
+ *
+ * @example Decode a packet captured from a real socket
+ * ```ts
+ * import { decode, fromHex } from "@s20/s20";
+ * import assert from "node:assert/strict";
+ *
+ * const message = decode(fromHex("68 64 00 17 73 66 ac cf 23 35 e6 aa 20 20 20 20 20 20 00 00 00 00 01"));
+ * assert.deepEqual(message, { kind: "stateReport", mac: "ac:cf:23:35:e6:aa", session: 0, on: true });
+ * ```
+ *
+ * @module
+ */
+export * from "./lib/protocol/mod.ts";
+export * from "./lib/errors.ts";
+export type { Datagram, DatagramTransport, NetAddress } from "./lib/transport/types.ts";
+export { listenUdp, type UdpOptions } from "./lib/transport/udp.ts";
+export {
+  type Clock,
+  sleep,
+  systemClock,
+  type Timer,
+  VirtualClock,
+  type VirtualClockOptions,
+} from "./lib/time/clock.ts";
