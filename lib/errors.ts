@@ -22,6 +22,8 @@ export class S20Error extends Error {
   readonly code: string;
 
   /**
+   * Creates the error.
+   *
    * @param code Stable identifier.
    * @param message What happened and what to do.
    * @param options The underlying cause, if any.
@@ -54,6 +56,8 @@ export class DeviceTimeoutError extends S20Error {
   readonly attempts: number;
 
   /**
+   * Creates the error.
+   *
    * @param mac The socket's MAC.
    * @param command The command sent.
    * @param attempts How many times it was sent.
@@ -89,6 +93,8 @@ export class DeviceNotFoundError extends S20Error {
   readonly target: string;
 
   /**
+   * Creates the error.
+   *
    * @param target What was looked for.
    * @param detail Why it was not found and what to try.
    */
@@ -116,6 +122,8 @@ export class PortInUseError extends S20Error {
   readonly port: number;
 
   /**
+   * Creates the error.
+   *
    * @param hostname The address.
    * @param port The port.
    * @param options The OS error.
@@ -147,6 +155,8 @@ export class PortInUseError extends S20Error {
  */
 export class UnsupportedRuntimeError extends S20Error {
   /**
+   * Creates the error.
+   *
    * @param message What is missing and how to enable it.
    */
   constructor(message: string) {
@@ -167,6 +177,8 @@ export class UnsupportedRuntimeError extends S20Error {
  */
 export class NetworkError extends S20Error {
   /**
+   * Creates the error.
+   *
    * @param message What failed.
    * @param options The OS error.
    */

@@ -135,7 +135,9 @@ function checkRecordLength(
   const ok = atLeast ? record.length >= expected : record.length === expected;
   if (!ok) {
     throw new DecodeError(
-      `a table ${table} record must be ${atLeast ? "at least " : ""}${expected} bytes, got ${record.length}`,
+      `a table ${table} record must be ${
+        atLeast ? "at least " : ""
+      }${expected} bytes, got ${record.length}`,
       record.offset - 2,
       b,
     );
@@ -197,7 +199,9 @@ function tableWrite(b: Uint8Array): Message {
   }
   if (operation !== TABLE_OPERATION.add && operation !== TABLE_OPERATION.modify) {
     throw new DecodeError(
-      `unknown table operation 0x${operation.toString(16).padStart(2, "0")} (expected 00, 01 or 02)`,
+      `unknown table operation 0x${
+        operation.toString(16).padStart(2, "0")
+      } (expected 00, 01 or 02)`,
       24,
       b,
     );
@@ -286,7 +290,13 @@ const DECODERS: Record<string, Decoder> = {
   },
   rt(b) {
     if (b.length === PACKET_SIZE.readTable) {
-      return { kind: "readTable", mac: mac(b), session: session(b), table: b[22]!, version: b[24]! };
+      return {
+        kind: "readTable",
+        mac: mac(b),
+        session: session(b),
+        table: b[22]!,
+        version: b[24]!,
+      };
     }
     if (b.length >= PACKET_SIZE.tableReplyHeader) return tableReply(b);
     throw new DecodeError(
@@ -320,7 +330,9 @@ const DECODERS: Record<string, Decoder> = {
     const mode = b[22];
     if (mode !== 0 && mode !== 1) {
       throw new DecodeError(
-        `unknown countdown mode 0x${mode!.toString(16).padStart(2, "0")} (expected 00 set or 01 read)`,
+        `unknown countdown mode 0x${
+          mode!.toString(16).padStart(2, "0")
+        } (expected 00 set or 01 read)`,
         22,
         b,
       );
@@ -429,7 +441,7 @@ export function decode(bytes: Uint8Array, options: DecodeOptions = {}): Message 
     );
   }
   if (bytes[0] !== MAGIC_0 || bytes[1] !== MAGIC_1) {
-    throw new DecodeError("magic is not 68 64 (\"hd\")", 0, bytes);
+    throw new DecodeError('magic is not 68 64 ("hd")', 0, bytes);
   }
   const declared = u16be(bytes, 2);
   if (declared !== bytes.length) {

@@ -66,7 +66,14 @@ function ack(command: string, message: { kind: string; mac: Mac; session: number
   return addressed(command, PACKET_SIZE.short, message);
 }
 
-function putText(kind: string, field: string, b: Uint8Array, o: number, size: number, text: string) {
+function putText(
+  kind: string,
+  field: string,
+  b: Uint8Array,
+  o: number,
+  size: number,
+  text: string,
+) {
   if (textBytes(text).length > size) {
     throw new RangeError(
       `Cannot encode "${kind}": '${field}' must be at most ${size} bytes: current value is "${text}"`,
@@ -75,7 +82,14 @@ function putText(kind: string, field: string, b: Uint8Array, o: number, size: nu
   putPaddedText(b, o, size, text, PADDING_BYTE);
 }
 
-function putAscii(kind: string, field: string, b: Uint8Array, o: number, size: number, text: string) {
+function putAscii(
+  kind: string,
+  field: string,
+  b: Uint8Array,
+  o: number,
+  size: number,
+  text: string,
+) {
   if (text.length !== size || !/^[\x20-\x7e]*$/.test(text)) {
     throw new RangeError(
       `Cannot encode "${kind}": '${field}' must be ${size} printable ASCII characters: current value is "${text}"`,

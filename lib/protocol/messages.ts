@@ -37,13 +37,23 @@ export type Message =
   /** `cl`, 30 bytes (LAN) or 34 bytes (cloud form, with `session`): subscribe. */
   | { readonly kind: "subscribe"; readonly mac: Mac; readonly session?: number }
   /** `cl` reply, 24 bytes. */
-  | { readonly kind: "subscribeReply"; readonly mac: Mac; readonly session: number; readonly on: boolean }
+  | {
+    readonly kind: "subscribeReply";
+    readonly mac: Mac;
+    readonly session: number;
+    readonly on: boolean;
+  }
   /** `dc` from a client, 23 bytes: switch the relay. */
   | { readonly kind: "setPower"; readonly mac: Mac; readonly session: number; readonly on: boolean }
   /** `dc` acknowledgement from the socket, 23 bytes (last byte always `00`). */
   | { readonly kind: "setPowerReply"; readonly mac: Mac; readonly session: number }
   /** `sf`, 23 bytes: relay state pushed to subscribers. */
-  | { readonly kind: "stateReport"; readonly mac: Mac; readonly session: number; readonly on: boolean }
+  | {
+    readonly kind: "stateReport";
+    readonly mac: Mac;
+    readonly session: number;
+    readonly on: boolean;
+  }
   /** `hb`, 22 bytes: keep-alive. */
   | { readonly kind: "heartbeat"; readonly mac: Mac; readonly session: number }
   /** `hb` reply, 23 bytes. */
@@ -71,7 +81,12 @@ export type Message =
     readonly timers: readonly TimerRecord[];
   }
   /** `rt` reply for table 4: the socket's configuration. */
-  | { readonly kind: "socketData"; readonly mac: Mac; readonly session: number; readonly data: SocketData }
+  | {
+    readonly kind: "socketData";
+    readonly mac: Mac;
+    readonly session: number;
+    readonly data: SocketData;
+  }
   /** `rt` reply for any other table: its records without their length prefixes. */
   | {
     readonly kind: "rawTable";
@@ -116,7 +131,12 @@ export type Message =
   /** `tm` acknowledgement, 23 bytes. */
   | { readonly kind: "writeTableReply"; readonly mac: Mac; readonly session: number }
   /** `cs`, 26 bytes: set the clock (raw device time). */
-  | { readonly kind: "setClock"; readonly mac: Mac; readonly session: number; readonly clock: number }
+  | {
+    readonly kind: "setClock";
+    readonly mac: Mac;
+    readonly session: number;
+    readonly clock: number;
+  }
   /** `cs` reply, 23 bytes. */
   | { readonly kind: "setClockReply"; readonly mac: Mac; readonly session: number }
   /** `cd` from a client, 26 bytes: read (`mode: "read"`) or start a countdown. */
@@ -171,7 +191,12 @@ export type Message =
   /** `dl` answer from the cloud, 23 bytes. */
   | { readonly kind: "cloudLoginReply"; readonly mac: Mac; readonly session: number }
   /** `gt`, 24 bytes: the socket asks the cloud for a zone's DST rule. */
-  | { readonly kind: "dstRuleRequest"; readonly mac: Mac; readonly session: number; readonly zoneIndex: number }
+  | {
+    readonly kind: "dstRuleRequest";
+    readonly mac: Mac;
+    readonly session: number;
+    readonly zoneIndex: number;
+  }
   /** `gt` answer from the cloud, 73 bytes. */
   | {
     readonly kind: "dstRuleReply";

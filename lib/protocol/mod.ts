@@ -20,4 +20,4 @@ export { factorySocketData } from "./socket_data.ts";
 export { Mac } from "./mac.ts";
 export { dateToDeviceTime, deviceTimeToDate, NTP_UNIX_OFFSET_SECONDS } from "./device_time.ts";
 export { fromHex, toHex } from "./hex.ts";
-export { COMMANDS, type Command, S20_PORT } from "./constants.ts";
+export { type Command, COMMANDS, S20_PORT } from "./constants.ts";

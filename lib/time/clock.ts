@@ -156,7 +156,11 @@ export class VirtualClock implements Clock {
   #realTimer: ReturnType<typeof setTimeout> | undefined;
   #advancing = false;
 
-  /** @param options Start instant and speed. */
+  /**
+   * Creates a clock.
+   *
+   * @param options Start instant and speed.
+   */
   constructor(options: VirtualClockOptions = {}) {
     const { start = Date.now(), speed = 0 } = options;
     const base = start instanceof Date ? start.getTime() : new Date(start).getTime();
@@ -174,13 +178,19 @@ export class VirtualClock implements Clock {
     return this.#speed;
   }
 
-  /** @returns The virtual time in ms since 1970. */
+  /**
+   * The current virtual time.
+   *
+   * @returns Milliseconds since 1970.
+   */
   now(): number {
     if (this.#pinned !== null) return this.#pinned;
     return this.#base + (performance.now() - this.#realBase) * this.#speed;
   }
 
   /**
+   * Starts a timer on virtual time.
+   *
    * @param callback Called once the delay has passed in virtual time.
    * @param delayMs Virtual milliseconds.
    * @returns The timer.
