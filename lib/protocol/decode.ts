@@ -423,7 +423,7 @@ const DECODERS: Record<string, Decoder> = {
  * assert.equal(reply.mac, "ac:cf:23:35:e6:aa");
  * assert.equal(reply.model, "SOC005");
  * assert.equal(reply.on, false);
- * assert.equal(deviceTimeToDate(reply.clock)?.toISOString(), "2016-01-30T19:00:20.000Z");
+ * assert.equal(deviceTimeToDate(reply.clock)?.toISOString(), "2016-01-30T18:55:32.000Z");
  * ```
  *
  * @param bytes One UDP payload.
