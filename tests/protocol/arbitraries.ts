@@ -6,8 +6,8 @@ import type { SocketData, TimerRecord } from "../../mod.ts";
 export { fc };
 
 /** fc.record with ordinary prototypes, so deepStrictEqual compares like with like. */
-// deno-lint-ignore no-explicit-any
 const record: typeof fc.record =
+  // deno-lint-ignore no-explicit-any
   ((model: any, options: any) =>
     fc.record(model, { noNullPrototype: true, ...options })) as typeof fc.record;
 
