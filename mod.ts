@@ -21,9 +21,31 @@ export type { Datagram, DatagramTransport, NetAddress } from "./lib/transport/ty
 export { listenUdp, type UdpOptions } from "./lib/transport/udp.ts";
 export {
   type Clock,
+  type ClockTimer,
   sleep,
   systemClock,
-  type Timer,
   VirtualClock,
   type VirtualClockOptions,
 } from "./lib/time/clock.ts";
+export { zoneOffsetAt, zoneTransitions } from "./lib/time/zones.ts";
+export { type Ipv4Interface, ipv4Interfaces } from "./lib/transport/interfaces.ts";
+export {
+  defaultTargets,
+  discover,
+  discoverAll,
+  type DiscoveredSocket,
+  type DiscoverOptions,
+  S20Client,
+  type S20ClientOptions,
+} from "./lib/client/client.ts";
+export {
+  type CallOptions,
+  type ClockReading,
+  type Countdown,
+  type IconName,
+  ICONS,
+  S20Socket,
+} from "./lib/client/socket.ts";
+export type { S20Event } from "./lib/client/events.ts";
+export type { DiscoveryTarget, SocketTarget } from "./lib/client/targets.ts";
+export { type TimerSpec, type Weekday } from "./lib/client/timer_spec.ts";

@@ -21,3 +21,4 @@ export { Mac } from "./mac.ts";
 export { dateToDeviceTime, deviceTimeToDate, NTP_UNIX_OFFSET_SECONDS } from "./device_time.ts";
 export { fromHex, toHex } from "./hex.ts";
 export { type Command, COMMANDS, S20_PORT } from "./constants.ts";
+export { formatOffset, type ZoneFields, zoneFieldsFor, zoneOffsetMinutes } from "./zone.ts";

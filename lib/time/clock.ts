@@ -15,7 +15,7 @@
  * timer.cancel();
  * ```
  */
-export interface Timer {
+export interface ClockTimer {
   /** Stops the timer if it has not fired. */
   cancel(): void;
 }
@@ -37,7 +37,7 @@ export interface Clock {
   /** Milliseconds since 1970-01-01T00:00:00Z. */
   now(): number;
   /** Calls `callback` once `delayMs` of this clock's time has passed. */
-  setTimer(callback: () => void, delayMs: number): Timer;
+  setTimer(callback: () => void, delayMs: number): ClockTimer;
 }
 
 /**
@@ -52,7 +52,7 @@ export interface Clock {
  */
 export const systemClock: Clock = {
   now: () => Date.now(),
-  setTimer(callback: () => void, delayMs: number): Timer {
+  setTimer(callback: () => void, delayMs: number): ClockTimer {
     // setTimeout clamps delays above 2^31-1 ms to 1 ms; re-arm in steps instead.
     const MAX = 0x7fffffff;
     let handle: ReturnType<typeof setTimeout>;
@@ -195,7 +195,7 @@ export class VirtualClock implements Clock {
    * @param delayMs Virtual milliseconds.
    * @returns The timer.
    */
-  setTimer(callback: () => void, delayMs: number): Timer {
+  setTimer(callback: () => void, delayMs: number): ClockTimer {
     const timer: VirtualTimer = {
       due: this.now() + Math.max(0, delayMs),
       seq: this.#seq++,
