@@ -47,5 +47,13 @@ export {
   S20Socket,
 } from "./lib/client/socket.ts";
 export type { S20Event } from "./lib/client/events.ts";
+export type { Controller, SocketController } from "./lib/client/controller.ts";
+export { findSocketByName, socketNames } from "./lib/client/find_by_name.ts";
 export type { DiscoveryTarget, SocketTarget } from "./lib/client/targets.ts";
-export { type TimerSpec, type Weekday } from "./lib/client/timer_spec.ts";
+export {
+  type TimerSpec,
+  type TimerView,
+  timerView,
+  type Weekday,
+} from "./lib/client/timer_spec.ts";
+export { type PortOwner, udpPortOwners } from "./lib/transport/port_owner.ts";

@@ -17,6 +17,7 @@ import type { S20Event } from "./events.ts";
 import { exchange } from "./exchange.ts";
 import { RttEstimator } from "./rtt.ts";
 import { S20Socket, type SocketContext } from "./socket.ts";
+import type { Controller, SocketController } from "./controller.ts";
 import {
   allLoopback,
   type DiscoveryTarget,
@@ -125,7 +126,9 @@ export interface DiscoverOptions {
  * ```
  */
 export interface DiscoveredSocket {
+  /** Its MAC address. */
   readonly mac: Mac;
+  /** The IPv4 address it answered from. */
   readonly ip: string;
   /** The UDP port it answered from (10000 for real sockets). */
   readonly port: number;
@@ -146,9 +149,9 @@ export interface DiscoveredSocket {
  * @example Discover, switch and close
  * ```ts
  * import { S20Client } from "@s20/s20";
- * import { startEmulatedSocket } from "@s20/s20/emulator";
+ * import { startEmulator } from "@s20/s20/emulator";
  *
- * await using emulated = await startEmulatedSocket({ hostname: "127.0.0.1", port: 0, replyTo: "source" });
+ * await using emulated = await startEmulator({ hostname: "127.0.0.1", port: 0, replyTo: "source" });
  * await using client = new S20Client({ hostname: "127.0.0.1", port: 0 });
  * const target = `127.0.0.1:${emulated.address.port}`;
  * for await (const found of client.discover({ targets: [target], timeout: 500 })) {
@@ -156,7 +159,7 @@ export interface DiscoveredSocket {
  * }
  * ```
  */
-export class S20Client implements AsyncDisposable {
+export class S20Client implements Controller {
   #endpoint: Endpoint;
   #clock: Clock;
   #rtt = new RttEstimator();
@@ -164,7 +167,6 @@ export class S20Client implements AsyncDisposable {
   #sockets = new Map<Mac, S20Socket>();
   #known = new Map<Mac, DiscoveredSocket>();
   #rebootReported = new Map<Mac, number>();
-  #lastProbeAt = -Infinity;
   #closing = new AbortController();
   #session = crypto.getRandomValues(new Uint32Array(1))[0]!;
   #targets: readonly DiscoveryTarget[] | undefined;
@@ -242,13 +244,18 @@ export class S20Client implements AsyncDisposable {
    */
   async *discover(options: DiscoverOptions = {}): AsyncIterableIterator<DiscoveredSocket> {
     const { timeout = 3000, signal, onProbeError } = options;
-    const targets = (options.targets ?? this.#targets ?? defaultTargets()).map(parseTarget);
+    const broadcasts = new Set(ipv4Interfaces().map((i) => i.broadcast));
+    const targets = (options.targets ?? this.#targets ?? defaultTargets()).map((t) =>
+      parseTarget(t, broadcasts)
+    );
     const deadline = new Deadline(timeout, signal);
     const found: DiscoveredSocket[] = [];
     const seen = new Set<Mac>();
     let wake: (() => void) | null = null;
-    const stop = this.#endpoint.listen(({ message }) => {
+    const stop = this.#endpoint.listen(({ message, from }) => {
       if (message.kind !== "discoverReply" || seen.has(message.mac)) return;
+      // Late copies of another discovery's replies are not answers to this one.
+      if (!targets.some((t) => t.accepts(message.mac, from.hostname))) return;
       const known = this.#known.get(message.mac);
       if (!known) return;
       seen.add(message.mac);
@@ -282,7 +289,10 @@ export class S20Client implements AsyncDisposable {
    * `keepAlive` are kept subscribed while the iteration runs, so their pushes keep coming.
    */
   events(
-    options: { readonly signal?: AbortSignal; readonly keepAlive?: readonly S20Socket[] } = {},
+    options: {
+      readonly signal?: AbortSignal;
+      readonly keepAlive?: readonly SocketController[];
+    } = {},
   ): AsyncIterableIterator<S20Event> {
     const { signal, keepAlive = [] } = options;
     const stop = signal ? AbortSignal.any([signal, this.#closing.signal]) : this.#closing.signal;
@@ -342,7 +352,7 @@ export class S20Client implements AsyncDisposable {
       clockSkew: clock ? clock.getTime() - now : null,
     });
     const at = new Date(now);
-    const announced = performance.now() - this.#lastProbeAt > SOLICITED_WINDOW_MS;
+    const announced = performance.now() - this.#endpoint.lastProbeAt > SOLICITED_WINDOW_MS;
     if (announced) {
       this.#events.emit({ type: "announce", mac: m.mac, ip: from.hostname, on: m.on, clock, at });
     }
@@ -360,7 +370,6 @@ export class S20Client implements AsyncDisposable {
   }
 
   async #send(address: NetAddress, message: MessageOf<"discover" | "discoverMac">): Promise<void> {
-    this.#lastProbeAt = performance.now();
     await this.#endpoint.send(message, address);
   }
 
@@ -398,7 +407,7 @@ export class S20Client implements AsyncDisposable {
   async #locate(mac: Mac, d: Deadline): Promise<NetAddress> {
     const known = this.#known.get(mac);
     if (known) return { hostname: known.ip, port: known.port };
-    const targets = (this.#targets ?? defaultTargets()).map(parseTarget);
+    const targets = (this.#targets ?? defaultTargets()).map((t) => parseTarget(t));
     const addresses = targets.flatMap((t) => t.addresses);
     let found: NetAddress | undefined;
     const waiter = this.#endpoint.expect(({ message, from }) => {
@@ -461,9 +470,9 @@ export function defaultTargets(): string[] {
  * @example Find emulated sockets on loopback
  * ```ts
  * import { discover } from "@s20/s20";
- * import { startEmulatedSocket } from "@s20/s20/emulator";
+ * import { startEmulator } from "@s20/s20/emulator";
  *
- * await using emulated = await startEmulatedSocket({ hostname: "127.0.0.1", port: 0, replyTo: "source" });
+ * await using emulated = await startEmulator({ hostname: "127.0.0.1", port: 0, replyTo: "source" });
  * for await (const socket of discover({ targets: [`127.0.0.1:${emulated.address.port}`], timeout: 300, port: 0 })) {
  *   console.log(socket.mac, socket.ip, socket.on ? "on" : "off");
  * }
@@ -495,10 +504,10 @@ export async function* discover(
  * @example
  * ```ts
  * import { discoverAll } from "@s20/s20";
- * import { startEmulatedSocket } from "@s20/s20/emulator";
+ * import { startEmulator } from "@s20/s20/emulator";
  * import assert from "node:assert/strict";
  *
- * await using emulated = await startEmulatedSocket({ hostname: "127.0.0.1", port: 0, replyTo: "source" });
+ * await using emulated = await startEmulator({ hostname: "127.0.0.1", port: 0, replyTo: "source" });
  * const found = await discoverAll({ targets: [`127.0.0.1:${emulated.address.port}`], timeout: 300, port: 0 });
  * assert.equal(found.length, 1);
  * ```

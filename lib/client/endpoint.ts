@@ -39,8 +39,14 @@ export class Endpoint {
     return this.#decodeErrors;
   }
 
+  /** When we last sent a discovery probe (`performance.now()`), to tell replies from announcements. */
+  lastProbeAt = -Infinity;
+
   /** Encodes and sends a message. */
   send(message: Message, to: NetAddress): Promise<void> {
+    if (message.kind === "discover" || message.kind === "discoverMac") {
+      this.lastProbeAt = performance.now();
+    }
     return this.transport.send(encode(message), to);
   }
 

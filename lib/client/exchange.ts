@@ -1,6 +1,6 @@
 /**
  * Request/reply over lossy UDP: register the matcher, send, wait one retransmission timeout,
- * resend with doubling waits until the reply comes or the deadline passes (s20-protocol.md
+ * resend with growing waits until the reply comes or the deadline passes (s20-protocol.md
  * §4.1: every command but a timer add is idempotent, so resending is safe).
  */
 import { DeviceTimeoutError } from "../errors.ts";
@@ -12,13 +12,19 @@ import type { RttEstimator } from "./rtt.ts";
 
 /** Longest wait between two sends of one request. */
 const MAX_WAIT_MS = 1000;
+/**
+ * Waits grow by half each resend, up to four timeouts (at least 250 ms): a lost datagram on a
+ * LAN is not congestion, so waiting much longer only delays recovery.
+ */
+const BACKOFF = 1.5;
 
 export interface ExchangeOptions<T> {
   readonly endpoint: Endpoint;
   readonly rtt: RttEstimator;
   readonly deadline: Deadline;
   readonly to: NetAddress;
-  readonly message: Message;
+  /** The request, or a function building it afresh for each send (a clock set must carry the time of sending). */
+  readonly message: Message | (() => Message);
   /** For errors: whose reply and which command. */
   readonly mac: string;
   readonly command: string;
@@ -28,6 +34,8 @@ export interface ExchangeOptions<T> {
   readonly beforeResend?: (attempt: number) => Promise<void>;
   /** Stop after this many sends, returning `undefined` instead of throwing. */
   readonly maxAttempts?: number;
+  /** Called just before each send (to time the round trip of the answered one). */
+  readonly onSend?: () => void;
 }
 
 /**
@@ -53,7 +61,8 @@ export async function exchange<T>(options: ExchangeOptions<T>): Promise<T | unde
       if (attempts > 0 && beforeResend) await beforeResend(attempts);
       const sentAt = performance.now();
       attempts++;
-      await endpoint.send(message, to);
+      options.onSend?.();
+      await endpoint.send(typeof message === "function" ? message() : message, to);
       const got = await deadline.race(waiter.promise, wait);
       if (got !== undefined) {
         if (attempts === 1) rtt.sample(performance.now() - sentAt);
@@ -61,7 +70,7 @@ export async function exchange<T>(options: ExchangeOptions<T>): Promise<T | unde
       }
       if (maxAttempts !== undefined && attempts >= maxAttempts) return undefined;
       if (deadline.remaining <= 0) break;
-      wait = Math.min(wait * 2, MAX_WAIT_MS);
+      wait = Math.min(wait * BACKOFF, Math.max(250, 4 * rtt.timeoutMs), MAX_WAIT_MS);
     }
   } finally {
     waiter.cancel();

@@ -11,7 +11,7 @@ export class RttEstimator {
   readonly #max: number;
 
   constructor(options: { initialMs?: number; minMs?: number; maxMs?: number } = {}) {
-    const { initialMs = 150, minMs = 15, maxMs = 2000 } = options;
+    const { initialMs = 150, minMs = 25, maxMs = 2000 } = options;
     this.#initial = initialMs;
     this.#min = minMs;
     this.#max = maxMs;

@@ -18,6 +18,7 @@ import type { S20Event } from "./events.ts";
 import { exchange, receive } from "./exchange.ts";
 import type { RttEstimator } from "./rtt.ts";
 import { SerialQueue } from "./serial_queue.ts";
+import type { SocketController } from "./controller.ts";
 import { sameTimer, timerRecordFor, type TimerSpec } from "./timer_spec.ts";
 
 /** Subscribe again before a command when the last one is older than this (§2.15: TTL ~300 s). */
@@ -58,7 +59,7 @@ export interface CallOptions {
  * ```ts
  * import type { ClockReading } from "@s20/s20";
  *
- * const reading: ClockReading = { raw: 0, time: null, skewMs: null };
+ * const reading: ClockReading = { raw: 0, time: null, skewMs: null, uncertaintyMs: 0 };
  * ```
  */
 export interface ClockReading {
@@ -68,6 +69,8 @@ export interface ClockReading {
   readonly time: Date | null;
   /** Socket time minus our time, in ms; `null` when unset. */
   readonly skewMs: number | null;
+  /** How far off `skewMs` may be: half the round trip, in ms of our clock. */
+  readonly uncertaintyMs: number;
 }
 
 /**
@@ -148,17 +151,17 @@ function printable(text: string): boolean {
  * @example Switch an emulated socket on and read it back
  * ```ts
  * import { S20Client } from "@s20/s20";
- * import { startEmulatedSocket } from "@s20/s20/emulator";
+ * import { startEmulator } from "@s20/s20/emulator";
  * import assert from "node:assert/strict";
  *
- * await using socket = await startEmulatedSocket({ hostname: "127.0.0.1", port: 0, replyTo: "source" });
+ * await using socket = await startEmulator({ hostname: "127.0.0.1", port: 0, replyTo: "source" });
  * await using client = new S20Client({ hostname: "127.0.0.1", port: 0 });
  * const lamp = client.socket({ mac: socket.mac, ip: "127.0.0.1", port: socket.address.port });
  * assert.equal(await lamp.on(), true);
  * assert.equal(await lamp.state(), true);
  * ```
  */
-export class S20Socket {
+export class S20Socket implements SocketController {
   #ctx: SocketContext;
   #mac: Mac | null;
   #address: NetAddress | null;
@@ -372,14 +375,16 @@ export class S20Socket {
     return this.#op(async (d) => {
       const mac = await this.#ready(d);
       const session = this.#ctx.session();
+      // Built per send: a resend must carry the time it leaves, not the first attempt's.
       await this.#command(
         d,
-        {
+        () => ({
           kind: "setClock",
           mac,
           session,
-          clock: dateToDeviceTime(new Date(this.#ctx.clock.now())),
-        },
+          // The socket keeps whole seconds: round, so it is within half a second either way.
+          clock: dateToDeviceTime(new Date(this.#ctx.clock.now() + 500)),
+        }),
         "cs",
         (m) => m.kind === "setClockReply" && m.session === session ? true : undefined,
       );
@@ -620,10 +625,14 @@ export class S20Socket {
 
   #exchange<T>(
     d: Deadline,
-    message: Message,
+    message: Message | (() => Message),
     command: string,
     match: (m: Message) => T | undefined,
-    extra: { beforeResend?: (attempt: number) => Promise<void>; maxAttempts?: number } = {},
+    extra: {
+      beforeResend?: (attempt: number) => Promise<void>;
+      maxAttempts?: number;
+      onSend?: () => void;
+    } = {},
   ) {
     const mac = this.#mac!;
     return exchange({
@@ -663,7 +672,7 @@ export class S20Socket {
   /** Sends a command that needs a subscription; subscribes again before each resend. */
   async #command<T>(
     d: Deadline,
-    message: Message,
+    message: Message | (() => Message),
     command: string,
     match: (m: Message) => T | undefined,
   ): Promise<T> {
@@ -833,15 +842,22 @@ export class S20Socket {
 
   async #readClock(d: Deadline): Promise<ClockReading> {
     const mac = await this.#ready(d);
+    let sentAt = this.#ctx.clock.now();
     const reply = await this.#exchange(
       d,
       { kind: "discoverMac", mac },
       "qg",
       (m) => m.kind === "discoverReply" ? m : undefined,
+      { onSend: () => (sentAt = this.#ctx.clock.now()) },
     );
-    const now = this.#ctx.clock.now();
-    const time = deviceTimeToDate(reply.clock, new Date(now));
-    return { raw: reply.clock, time, skewMs: time ? time.getTime() - now : null };
+    const receivedAt = this.#ctx.clock.now();
+    const time = deviceTimeToDate(reply.clock, new Date(receivedAt));
+    return {
+      raw: reply.clock,
+      time,
+      skewMs: time ? clockSkew(time, sentAt, receivedAt) : null,
+      uncertaintyMs: Math.ceil((receivedAt - sentAt) / 2),
+    };
   }
 
   async #countdownCommand(
@@ -913,6 +929,15 @@ export class S20Socket {
       this.#markOffline(error instanceof Error ? error.message : String(error));
     }
   }
+}
+
+/**
+ * Socket time minus ours, NTP-style: the reading was taken somewhere in the round trip, so
+ * compare it with the midpoint; and the socket keeps whole seconds (§4.7), so its true time is
+ * on average half a second past what it reports.
+ */
+export function clockSkew(reading: Date, sentAt: number, receivedAt: number): number {
+  return Math.round(reading.getTime() + 500 - (sentAt + receivedAt) / 2);
 }
 
 /** A random unused u16 timer id (orvfms picks random ids too; §3.2). */

@@ -33,6 +33,13 @@ export type DiscoveryTarget =
 export interface ParsedTarget {
   readonly addresses: readonly NetAddress[];
   readonly mac: Mac | null;
+  /** Whether a reply from this MAC and IP answers this target (not a stray from elsewhere). */
+  readonly accepts: (mac: Mac, ip: string) => boolean;
+}
+
+/** Broadcast addresses: the limited one, any interface's, or a /24-style `.255`. */
+function isBroadcast(ip: string, broadcasts: ReadonlySet<string>): boolean {
+  return ip === "255.255.255.255" || ip.endsWith(".255") || broadcasts.has(ip);
 }
 
 function address(text: string, what: string): NetAddress {
@@ -56,16 +63,26 @@ function address(text: string, what: string): NetAddress {
  * @throws {TypeError} If the target is not an address, block or MAC@address.
  * @throws {RangeError} If a CIDR block is larger than 4096 hosts.
  */
-export function parseTarget(target: DiscoveryTarget): ParsedTarget {
+export function parseTarget(
+  target: DiscoveryTarget,
+  broadcasts: ReadonlySet<string> = new Set(),
+): ParsedTarget {
+  const one = (addr: NetAddress, mac: Mac | null): ParsedTarget => ({
+    addresses: [addr],
+    mac,
+    accepts: mac
+      ? (m) => m === mac
+      : isBroadcast(addr.hostname, broadcasts)
+      ? () => true
+      : (_, ip) => ip === addr.hostname,
+  });
   if (typeof target !== "string") {
     const addr = address(`${target.ip}${target.port ? `:${target.port}` : ""}`, target.ip);
-    return { addresses: [addr], mac: target.mac ? Mac.parse(target.mac) : null };
+    return one(addr, target.mac ? Mac.parse(target.mac) : null);
   }
   const text = target.trim();
   const at = text.indexOf("@");
-  if (at >= 0) {
-    return { addresses: [address(text.slice(at + 1), text)], mac: Mac.parse(text.slice(0, at)) };
-  }
+  if (at >= 0) return one(address(text.slice(at + 1), text), Mac.parse(text.slice(0, at)));
   if (text.includes("/")) {
     const cidr = parseCidr(text);
     if (!cidr) {
@@ -79,12 +96,15 @@ export function parseTarget(target: DiscoveryTarget): ParsedTarget {
         `Cannot sweep "${text}": ${size} addresses is too many; use a block of /20 or smaller`,
       );
     }
+    const hosts = cidrHosts(cidr);
+    const inside = new Set(hosts);
     return {
-      addresses: cidrHosts(cidr).map((hostname) => ({ hostname, port: S20_PORT })),
+      addresses: hosts.map((hostname) => ({ hostname, port: S20_PORT })),
       mac: null,
+      accepts: (_, ip) => inside.has(ip),
     };
   }
-  return { addresses: [address(text, text)], mac: null };
+  return one(address(text, text), null);
 }
 
 /** Whether every address of every target is on loopback (then a client binds 127.0.0.1). */

@@ -145,3 +145,41 @@ export function sameTimer(a: TimerRecord, b: TimerRecord): boolean {
     a.second === b.second && a.weekly === b.weekly && a.days === b.days &&
     (a.weekly || (a.year === b.year && a.month === b.month && a.day === b.day));
 }
+
+/**
+ * A timer record as people read it and as JSON: weekly timers have `days`, one-shot `date`.
+ *
+ * @example
+ * ```ts
+ * import type { TimerView } from "@s20/s20";
+ *
+ * const view: TimerView = { id: 7, action: "on", time: "07:30:00", days: ["mon", "fri"] };
+ * ```
+ */
+export interface TimerView {
+  /** Record id. */
+  readonly id: number;
+  /** What it switches to. */
+  readonly action: "on" | "off";
+  /** Socket local time, `HH:MM:SS`. */
+  readonly time: string;
+  /** Weekly: the days. */
+  readonly days?: Weekday[];
+  /** One-shot: the date, `YYYY-MM-DD`. */
+  readonly date?: string;
+}
+
+/** The readable form of a record (see {@linkcode TimerView}). */
+export function timerView(t: TimerRecord): TimerView {
+  return {
+    id: t.id,
+    action: t.on ? "on" : "off",
+    time: timerTime(t),
+    ...(t.weekly ? { days: maskDays(t.days) } : { date: timerDate(t) }),
+  };
+}
+
+/** `weekly mon,tue` or `once 2026-12-31`. */
+export function timerWhen(view: TimerView): string {
+  return view.days ? `weekly ${view.days.join(",")}` : `once ${view.date}`;
+}

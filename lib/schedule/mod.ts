@@ -1,6 +1,53 @@
 /**
- * Placeholder until the schedule lands.
+ * The schedule language of s20, pure: a YAML file in, checked rules and concrete events
+ * out, with no network and no clock. Time is always an argument; local times are read in the
+ * file's zone, never the host's.
+ *
+ * - {@linkcode checkSchedule} / {@linkcode parseSchedule} read a file and report every error
+ *   as `file:line:column: message` ({@linkcode formatIssues}).
+ * - {@linkcode plan} expands the rules over a window of days: DST gaps and overlaps, sun
+ *   times by anchor day, random offsets, cron, and whether the socket's timer table or the
+ *   host fires each event. {@linkcode formatPlanText} and {@linkcode formatPlanJson} print it.
+ * - For the daemon: {@linkcode compileWeeklyTimers} (weekly socket records) and
+ *   {@linkcode desiredState} (what the windows say at an instant).
+ * - {@linkcode sunTime} gives one sun event of a day; `SCHEDULE_JSON_SCHEMA` describes the
+ *   file for editors.
+ *
+ * @example Check a file, then plan a week
+ * ```ts
+ * import { checkSchedule, formatIssues, plan } from "@s20/s20/schedule";
+ * import assert from "node:assert/strict";
+ *
+ * const text = `
+ * timezone: Atlantic/Reykjavik
+ * location: {latitude: 64.1355, longitude: -21.8954}
+ * sockets:
+ *   porch: {mac: ac:cf:23:00:00:01}
+ * rules:
+ *   - name: Porch light
+ *     sockets: porch
+ *     on: sunset
+ *     off: "02:00"
+ * `;
+ * const { schedule, errors } = checkSchedule(text, { file: "porch.yaml" });
+ * assert.equal(formatIssues(errors), "");
+ * const week = plan(schedule!, { from: "2026-06-20", days: 7 });
+ * // Midsummer sunsets in Reykjavík come after midnight, on the next civil date.
+ * const solstice = week.events.find((e) => e.anchorDate === "2026-06-21" && e.action === "on");
+ * assert.match(solstice?.local ?? "", /^2026-06-22T00:0\d/);
+ * ```
  *
  * @module
  */
-export {};
+export * from "./types.ts";
+export * from "./schedule_error.ts";
+// The base of ScheduleError, so callers of this subpath can catch any s20 error.
+export { S20Error } from "../errors.ts";
+export * from "./parse_schedule.ts";
+export * from "./plan.ts";
+export * from "./plan_types.ts";
+export * from "./format_plan_text.ts";
+export * from "./format_plan_json.ts";
+export * from "./weekly_timers.ts";
+export * from "./desired_state.ts";
+export * from "./sun_time.ts";

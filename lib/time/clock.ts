@@ -178,6 +178,16 @@ export class VirtualClock implements Clock {
     return this.#speed;
   }
 
+  /** Changes the speed from now on (0 stops time); pending timers keep their virtual due time. */
+  set speed(speed: number) {
+    if (!(speed >= 0) || !Number.isFinite(speed)) {
+      throw new RangeError(`Cannot run a virtual clock at speed ${speed}: use a number ≥ 0`);
+    }
+    this.#rebase(this.now());
+    this.#speed = speed;
+    this.#armReal();
+  }
+
   /**
    * The current virtual time.
    *
@@ -185,7 +195,8 @@ export class VirtualClock implements Clock {
    */
   now(): number {
     if (this.#pinned !== null) return this.#pinned;
-    return this.#base + (performance.now() - this.#realBase) * this.#speed;
+    // Whole milliseconds, as Date.now() gives: Temporal and dates need integers.
+    return Math.floor(this.#base + (performance.now() - this.#realBase) * this.#speed);
   }
 
   /**

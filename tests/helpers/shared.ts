@@ -38,7 +38,10 @@ export interface Vector {
   readonly template: boolean;
 }
 
-/** The vectors of `s20-vectors.json`, numbered V1… in file order as in s20-protocol.md §6. */
+/**
+ * The vectors of `s20-vectors.json`, numbered V1… in JSON file order. That order differs from
+ * s20-protocol.md §6, so match vectors by `source` (capture and frame) or content, not by id.
+ */
 export function loadVectors(): (Vector & { readonly id: string })[] {
   const list = JSON.parse(new TextDecoder().decode(readShared("s20-vectors.json"))) as Vector[];
   return list.map((v, i) => ({ ...v, id: `V${i + 1}` }));

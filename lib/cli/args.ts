@@ -1,0 +1,132 @@
+/** Flag parsing with `node:util` parseArgs, turning its errors into usage errors with hints. */
+import { parseArgs } from "node:util";
+import { closest } from "../schedule/_suggest.ts";
+import type { CommandSpec, OptionSpec } from "./command.ts";
+import { UsageError } from "./usage_error.ts";
+
+/** Flags every command accepts. */
+export const GLOBAL_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  json: { type: "boolean", description: "print JSON (one object or array; streams: one per line)" },
+  help: { type: "boolean", short: "h", description: "show this help" },
+};
+
+/** Flags of commands that talk to sockets. */
+export const NETWORK_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  target: {
+    type: "string",
+    multiple: true,
+    value: "ADDR",
+    description:
+      "where to look for sockets (for --all and names): broadcast or unicast address, CIDR, MAC@IP",
+  },
+  timeout: {
+    type: "string",
+    value: "MS",
+    description: "give up on a socket after MS (default 5000)",
+  },
+  bind: {
+    type: "string",
+    value: "ADDR",
+    description: "local address to listen on (default 0.0.0.0, or 127.0.0.1 for loopback sockets)",
+  },
+  port: { type: "string", value: "PORT", description: "local UDP port (default 10000; 0 = any)" },
+  config: {
+    type: "string",
+    value: "FILE",
+    description: "aliases file (default ~/.config/s20/config.yaml)",
+  },
+  schedule: {
+    type: "string",
+    value: "FILE",
+    description: "also take aliases from this schedule file",
+  },
+  direct: {
+    type: "boolean",
+    description: "talk to sockets over UDP even when an s20 daemon is running",
+  },
+};
+
+export interface ParsedArgs {
+  readonly flags: Record<string, string | boolean | string[] | undefined>;
+  readonly positionals: string[];
+}
+
+/** Parses a command's arguments; unknown flags get the nearest known one as a hint. */
+export function parseCommandArgs(
+  spec: CommandSpec,
+  args: readonly string[],
+  path: string,
+): ParsedArgs {
+  const options = {
+    ...GLOBAL_OPTIONS,
+    ...(spec.network ? NETWORK_OPTIONS : {}),
+    ...(spec.options ?? {}),
+  };
+  const config: Record<string, { type: "string" | "boolean"; short?: string; multiple?: boolean }> =
+    {};
+  for (const [name, o] of Object.entries(options)) {
+    config[name] = {
+      type: o.type,
+      ...(o.short ? { short: o.short } : {}),
+      ...(o.multiple ? { multiple: true } : {}),
+    };
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...args], options: config, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw usageFromParseError(error, Object.keys(options), path);
+  }
+  const positionals = parsed.positionals;
+  const { min = 0, max = Infinity, name = "argument" } = spec.positionals ?? {};
+  if (!parsed.values.help) {
+    if (positionals.length < min) {
+      throw new UsageError(
+        `'s20 ${path}' needs ${min === 1 ? `a ${name}` : `${min} ${name}s`}`,
+        path,
+      );
+    }
+    if (positionals.length > max) {
+      throw new UsageError(
+        `'s20 ${path}' takes ${max === 0 ? "no arguments" : `at most ${max}`}; unexpected '${
+          positionals[max]
+        }'`,
+        path,
+      );
+    }
+  }
+  return { flags: parsed.values as ParsedArgs["flags"], positionals };
+}
+
+function usageFromParseError(error: unknown, known: string[], path: string): UsageError {
+  const e = error as { code?: string; message?: string };
+  const message = e.message ?? String(error);
+  if (e.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
+    const flag = /'(-{1,2}[^']+)'/.exec(message)?.[1] ?? "";
+    const bare = flag.replace(/^-+/, "").split("=")[0]!;
+    const guess = closest(bare, known);
+    return new UsageError(
+      `unknown flag '${flag}' for 's20 ${path}'${guess ? ` (did you mean '--${guess}'?)` : ""}`,
+      path,
+    );
+  }
+  if (e.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
+    return new UsageError(message.replace(/\. To specify.*$/s, ""), path);
+  }
+  return new UsageError(message, path);
+}
+
+/** Parses a positive integer flag value, with a usage error naming the flag. */
+export function integerFlag(
+  value: string | undefined,
+  flag: string,
+  min: number,
+  max: number,
+): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^-?\d+$/.test(value) || n < min || n > max) {
+    throw new UsageError(`--${flag} must be a whole number from ${min} to ${max}, got '${value}'`);
+  }
+  return n;
+}

@@ -1,0 +1,150 @@
+import type { CommandSpec } from "../command.ts";
+import { loadConfig } from "../config.ts";
+import { ipv4Interfaces } from "../../transport/interfaces.ts";
+import { udpPortOwners } from "../../transport/port_owner.ts";
+import { listenUdp } from "../../transport/udp.ts";
+import { isLoopback } from "../../transport/ipv4.ts";
+import { PortInUseError } from "../../errors.ts";
+import type { DiscoveredSocket } from "../../client/client.ts";
+import { integerFlag } from "../args.ts";
+
+interface KnownProbe {
+  alias: string;
+  ip: string;
+  mac: string | null;
+  answersGlobal: boolean;
+  answersMac: boolean | null;
+}
+
+export const doctorCommand: CommandSpec = {
+  name: "doctor",
+  summary: "explain why sockets are not found",
+  usage: "doctor [--wait MS]",
+  description: "Lists this computer's interfaces and broadcast addresses, says who owns UDP\n" +
+    "port 10000, probes the sockets named in your config by unicast, runs a discovery, and\n" +
+    "explains in plain words what it finds.",
+  examples: ["s20 doctor", "s20 doctor --json"],
+  network: true,
+  positionals: { max: 0 },
+  options: { wait: { type: "string", value: "MS", description: "discovery wait (default 3000)" } },
+  async run(ctx) {
+    const wait = integerFlag(ctx.string("wait"), "wait", 100, 60_000) ?? 3000;
+    const findings: string[] = [];
+    const interfaces = ipv4Interfaces();
+    const lan = interfaces.filter((i) => !isLoopback(i.address));
+    if (lan.length === 0) {
+      findings.push(
+        "This computer has no IPv4 network besides loopback: connect it to the network the sockets are on.",
+      );
+    }
+    const bind = ctx.string("bind") ?? "0.0.0.0";
+    const port = integerFlag(ctx.string("port"), "port", 0, 65535) ?? 10000;
+    let portFree = true;
+    try {
+      listenUdp({ hostname: bind, port }).close();
+    } catch (error) {
+      if (!(error instanceof PortInUseError)) throw error;
+      portFree = false;
+    }
+    const owners = portFree ? [] : udpPortOwners(port);
+    if (!portFree) {
+      const who = owners.map((o) =>
+        o.pid ? `pid ${o.pid} (${o.command ?? "?"}) on ${o.address}` : `a process on ${o.address}`
+      )
+        .join("; ") || "another program";
+      findings.push(
+        `UDP port ${port} is owned by ${who}. Sockets reply to port ${port}, so only one program ` +
+          "can talk to them: stop it, or run 's20 serve' / 's20 schedule run' and let other commands go through it.",
+      );
+    }
+    const { aliases } = loadConfig(ctx.io, {
+      config: ctx.string("config"),
+      schedule: ctx.string("schedule"),
+    });
+    const known = [...aliases].filter(([, a]) => a.ip);
+    const probes: KnownProbe[] = [];
+    let discovered: DiscoveredSocket[] = [];
+    if (portFree) {
+      const client = ctx.client();
+      discovered = await ctx.out.progress(
+        "Discovering",
+        Array.fromAsync(client.discover({ timeout: wait })),
+      );
+      for (const [alias, a] of known) {
+        const global = await Array.fromAsync(client.discover({ targets: [a.ip!], timeout: 1000 }));
+        const byMac = a.mac
+          ? await Array.fromAsync(client.discover({ targets: [`${a.mac}@${a.ip}`], timeout: 1000 }))
+          : [];
+        probes.push({
+          alias,
+          ip: a.ip!,
+          mac: a.mac ?? global[0]?.mac ?? null,
+          answersGlobal: global.length > 0,
+          answersMac: a.mac ? byMac.length > 0 : null,
+        });
+      }
+      for (const p of probes) {
+        if (!p.answersGlobal && p.answersMac) {
+          findings.push(
+            `${p.alias} (${p.ip}) is locked: it answers only probes that name its MAC. Use '${p.mac}@${p.ip}' or 's20 unlock ${p.alias}'.`,
+          );
+        } else if (!p.answersGlobal && !p.answersMac) {
+          findings.push(
+            `${p.alias} (${p.ip}) did not answer: it may be off, in pairing mode (LED blinking), or have a new IP address (DHCP).`,
+          );
+        } else if (!discovered.some((d) => d.ip === p.ip)) {
+          findings.push(
+            `${p.alias} (${p.ip}) answers by unicast but not to broadcast: it is on another subnet or VLAN, or broadcast is filtered. Name it by IP (or MAC@IP).`,
+          );
+        }
+      }
+      if (discovered.length === 0 && lan.length > 0) {
+        findings.push(
+          `No socket answered a broadcast on ${
+            lan.map((i) => `${i.name} (${i.broadcast})`).join(", ")
+          }. ` +
+            "The sockets may be on another subnet or VLAN than these interfaces, a firewall may drop UDP " +
+            "port 10000 (check 'nft list ruleset' or 'iptables -L'), the sockets may be locked (give MAC@IP), " +
+            "or they may not be paired with this Wi-Fi yet ('s20 pair').",
+        );
+      }
+    }
+    if (findings.length === 0) findings.push(`All good: ${discovered.length} socket(s) answered.`);
+    ctx.out.data({
+      interfaces,
+      port: { number: port, free: portFree, owners },
+      known: probes,
+      discovered,
+      findings,
+    });
+    ctx.out.line(ctx.out.bold("Interfaces"));
+    for (const i of interfaces) {
+      ctx.out.line(`  ${i.name.padEnd(10)} ${i.address.padEnd(15)} broadcast ${i.broadcast}`);
+    }
+    ctx.out.line(ctx.out.bold(`UDP port ${port}`));
+    ctx.out.line(
+      portFree
+        ? "  free"
+        : `  in use: ${
+          owners.map((o) => `${o.pid ?? "?"} ${o.command ?? ""}`.trim()).join(", ") ||
+          "by another program"
+        }`,
+    );
+    if (probes.length > 0) {
+      ctx.out.line(ctx.out.bold("Sockets from your config"));
+      for (const p of probes) {
+        ctx.out.line(
+          `  ${p.alias.padEnd(12)} ${p.ip.padEnd(15)} global probe: ${
+            p.answersGlobal ? "answered" : "silent"
+          }${p.answersMac === null ? "" : `, MAC probe: ${p.answersMac ? "answered" : "silent"}`}`,
+        );
+      }
+    }
+    ctx.out.line(ctx.out.bold("Discovery"));
+    ctx.out.line(
+      `  ${discovered.length} socket(s)${discovered.map((d) => `\n  ${d.mac} ${d.ip}`).join("")}`,
+    );
+    ctx.out.line(ctx.out.bold("Findings"));
+    for (const f of findings) ctx.out.line(`  • ${f}`);
+  },
+};

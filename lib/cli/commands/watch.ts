@@ -1,0 +1,65 @@
+import type { CommandSpec } from "../command.ts";
+import { labelOf } from "./_each.ts";
+import type { S20Event } from "../../client/events.ts";
+
+export const watchCommand: CommandSpec = {
+  name: "watch",
+  summary: "stream live events (button presses, state changes, reboots)",
+  usage: "watch [SOCKET... | --all]",
+  description: "Subscribes to the sockets, keeps the subscriptions alive and prints each event\n" +
+    "as it happens until Ctrl-C. Without sockets it prints what it hears (announcements).\n" +
+    "With --json, one JSON object per line.",
+  examples: ["s20 watch desk hall", "s20 watch --all --json"],
+  network: true,
+  positionals: { min: 0, name: "socket" },
+  options: {
+    all: { type: "boolean", description: "every socket discovery finds" },
+    for: { type: "string", value: "MS", description: "stop after MS milliseconds" },
+  },
+  async run(ctx) {
+    const all = ctx.bool("all");
+    const targets = all || ctx.positionals.length > 0
+      ? await ctx.resolve(ctx.positionals, { all })
+      : [];
+    const client = ctx.client();
+    const duration = ctx.string("for");
+    const stop = duration
+      ? AbortSignal.any([ctx.io.signal, AbortSignal.timeout(Number(duration))])
+      : ctx.io.signal;
+    // Sockets named by IP learn their MAC on first contact, so label them when printing.
+    const labelFor = (mac: string) => {
+      const target = targets.find((t) => t.socket.mac === mac);
+      return target ? labelOf(target) : mac;
+    };
+    const events = client.events({ signal: stop, keepAlive: targets.map((t) => t.socket) });
+    // Subscribing first gives each socket's current state as the first event.
+    await Promise.all(targets.map((t) => t.socket.state().catch(() => {})));
+    ctx.out.note(
+      `Watching ${
+        targets.length > 0 ? `${targets.length} socket(s)` : "the network"
+      }; Ctrl-C to stop.`,
+    );
+    for await (const event of events) {
+      ctx.out.data(event);
+      ctx.out.line(describe(event, labelFor(event.mac), ctx.out.state.bind(ctx.out)));
+    }
+  },
+};
+
+function describe(event: S20Event, who: string, state: (on: boolean | null) => string): string {
+  const time = event.at.toISOString().slice(11, 19);
+  switch (event.type) {
+    case "state":
+      return `${time} ${who} ${state(event.on)}`;
+    case "announce":
+      return `${time} ${who} announced itself at ${event.ip} (${state(event.on)})`;
+    case "reboot":
+      return `${time} ${who} restarted: ${event.reason}`;
+    case "offline":
+      return `${time} ${who} offline: ${event.reason}`;
+    case "online":
+      return `${time} ${who} online`;
+    case "address":
+      return `${time} ${who} moved from ${event.previous} to ${event.ip}`;
+  }
+}

@@ -1,0 +1,216 @@
+/**
+ * `s20`: parse the command line, run a command over the library, print human or JSON output,
+ * and return an exit code. Never exits the process itself (the entry point does).
+ */
+import type { Controller } from "../client/controller.ts";
+import { openController } from "./backend.ts";
+import { DeviceNotFoundError, S20Error } from "../errors.ts";
+import { DecodeError } from "../protocol/decode_error.ts";
+import { closest } from "../schedule/_suggest.ts";
+import { type Clock, systemClock } from "../time/clock.ts";
+import { isLoopback } from "../transport/ipv4.ts";
+import { integerFlag, parseCommandArgs } from "./args.ts";
+import type { CommandContext, CommandSpec } from "./command.ts";
+import { COMMANDS } from "./commands/mod.ts";
+import { loadConfig } from "./config.ts";
+import { commandHelp, topHelp } from "./help.ts";
+import type { CliIo } from "./io.ts";
+import { Output } from "./output.ts";
+import { addressesOf, resolveTargets } from "./resolve.ts";
+import { EXIT, UsageError } from "./usage_error.ts";
+import { errorJson } from "./error_json.ts";
+
+/** The version `s20 --version` prints (kept equal to deno.json's by a test). */
+export const VERSION = "0.1.0";
+
+/** Options for running the CLI in-process. */
+export interface MainOptions {
+  /** Wall clock for the commands (a virtual clock in tests and demos). */
+  readonly clock?: Clock;
+}
+
+/** Finds the command (and subcommand) named by the first arguments. */
+function findCommand(args: readonly string[]): { spec: CommandSpec; path: string; rest: string[] } {
+  const [name, ...rest] = args;
+  const spec = COMMANDS.find((c) => c.name === name);
+  if (!spec) {
+    const guess = closest(name!, COMMANDS.map((c) => c.name));
+    throw new UsageError(
+      `unknown command '${name}'${
+        guess ? ` (did you mean '${guess}'?)` : ""
+      }; run 's20 --help' for the list`,
+    );
+  }
+  if (!spec.subcommands || rest.length === 0 || rest[0]!.startsWith("-")) {
+    return { spec, path: spec.name, rest };
+  }
+  const [subName, ...subRest] = rest;
+  const sub = spec.subcommands.find((s) => s.name === subName);
+  if (!sub) {
+    const guess = closest(subName!, spec.subcommands.map((s) => s.name));
+    throw new UsageError(
+      `unknown command 's20 ${spec.name} ${subName}'${guess ? ` (did you mean '${guess}'?)` : ""}`,
+      spec.name,
+    );
+  }
+  return { spec: sub, path: `${spec.name} ${sub.name}`, rest: subRest };
+}
+
+function exitCodeOf(error: unknown): number {
+  if (error instanceof UsageError || error instanceof DecodeError) return EXIT.usage;
+  if (error instanceof DeviceNotFoundError) return EXIT.notFound;
+  if (error instanceof S20Error && error.code === "SCHEDULE_INVALID") return EXIT.usage;
+  if (error instanceof S20Error) return EXIT.device;
+  // The library throws TypeError/RangeError only for values it was given: the user's input.
+  if (error instanceof TypeError || error instanceof RangeError) return EXIT.usage;
+  return EXIT.device;
+}
+
+/**
+ * Runs `s20` with `args` and returns its exit code.
+ *
+ * @param args The arguments after `s20`.
+ * @param io Where output goes and what the command may read.
+ */
+export async function main(
+  args: readonly string[],
+  io: CliIo,
+  options: MainOptions = {},
+): Promise<number> {
+  const json = args.includes("--json");
+  const out = new Output(io, json);
+  let client: Controller | null = null;
+  let path: string | undefined;
+  try {
+    if (args.length === 0 || args[0] === "--help" || args[0] === "-h" || args[0] === "help") {
+      if (args[0] === "help" && args[1]) return await main([args[1], "--help"], io, options);
+      io.stdout(topHelp(COMMANDS, VERSION));
+      return EXIT.ok;
+    }
+    if (args[0] === "--version" || args[0] === "-V") {
+      io.stdout(json ? JSON.stringify({ version: VERSION }) + "\n" : `s20 ${VERSION}\n`);
+      return EXIT.ok;
+    }
+    if (args[0]!.startsWith("-")) {
+      throw new UsageError(
+        `put flags after the command: 's20 COMMAND ${args[0]}'; run 's20 --help'`,
+      );
+    }
+    const found = findCommand(args);
+    path = found.path;
+    if (found.spec.passthrough && found.spec.run) {
+      return (await found.spec.run({
+        io,
+        out,
+        positionals: [],
+        raw: found.rest,
+        flags: {},
+        timeoutMs: 5000,
+        clock: options.clock ?? systemClock,
+        client: () => {
+          throw new Error(`'s20 ${found.path}' does not talk to sockets`);
+        },
+        resolve: () => Promise.reject(new Error(`'s20 ${found.path}' does not resolve sockets`)),
+        string: () => undefined,
+        bool: () => false,
+      })) ?? EXIT.ok;
+    }
+    const { flags, positionals } = parseCommandArgs(found.spec, found.rest, found.path);
+    if (flags.help || !found.spec.run) {
+      if (!found.spec.run && !flags.help) {
+        throw new UsageError(
+          `'s20 ${found.path}' needs a command: ${
+            found.spec.subcommands?.map((s) => s.name).join(", ")
+          }`,
+          found.path,
+        );
+      }
+      io.stdout(commandHelp(found.spec, found.path));
+      return EXIT.ok;
+    }
+    const timeoutMs = integerFlag(flags.timeout as string | undefined, "timeout", 1, 600_000) ??
+      5000;
+    const localPort = integerFlag(flags.port as string | undefined, "port", 0, 65535);
+    const clock = options.clock ?? systemClock;
+    let config: ReturnType<typeof loadConfig> | null = null;
+    const getConfig = () =>
+      config ??= loadConfig(io, {
+        config: flags.config as string | undefined,
+        schedule: flags.schedule as string | undefined,
+      });
+    const getClient = (addresses: readonly string[] = []) => {
+      if (client) return client;
+      const flagTargets = (flags.target as string[] | undefined) ?? [];
+      const targets = flagTargets.length > 0 ? flagTargets : getConfig().targets;
+      // Loopback sockets (an emulator) reply to 127.0.0.1; a wildcard bind of their port fails.
+      const hosts = [...addresses, ...targets].map((a) => a.replace(/^.*@/, "").split(/[:/]/)[0]!);
+      const bind = (flags.bind as string | undefined) ??
+        (hosts.length > 0 && hosts.every(isLoopback) ? "127.0.0.1" : "0.0.0.0");
+      client = openController({
+        io,
+        direct: flags.direct === true,
+        hostname: bind,
+        port: localPort ?? 10000,
+        timeout: timeoutMs,
+        clock,
+        targets,
+      });
+      return client;
+    };
+    const ctx: CommandContext = {
+      io,
+      out,
+      positionals,
+      raw: found.rest,
+      flags,
+      timeoutMs,
+      clock,
+      client: getClient,
+      resolve: (tokens, resolveOptions = {}) => {
+        const all = resolveOptions.all ?? false;
+        if (!all && tokens.length === 0) {
+          throw new UsageError(
+            `'s20 ${path}' needs a socket (MAC, IP, alias or name) or --all`,
+            path,
+          );
+        }
+        const map = getConfig().aliases;
+        getClient(all ? [] : addressesOf(tokens, map));
+        return resolveTargets(tokens, {
+          aliases: map,
+          client: () => getClient(),
+          timeoutMs,
+          all,
+          progress: (label, work) => out.progress(label, work),
+        });
+      },
+      string: (name) => typeof flags[name] === "string" ? flags[name] as string : undefined,
+      bool: (name) => flags[name] === true,
+    };
+    const code = await found.spec.run(ctx);
+    return code ?? EXIT.ok;
+  } catch (error) {
+    const code = exitCodeOf(error);
+    if (
+      code === EXIT.device && !(error instanceof S20Error) &&
+      !(error instanceof Error && error.name === "AbortError")
+    ) {
+      // Not a device failure we know: a bug. Keep the stack for the report.
+      io.stderr(`s20: internal error: ${error instanceof Error ? error.stack : String(error)}\n`);
+    }
+    if (json) io.stdout(JSON.stringify(errorJson(error)) + "\n");
+    else {
+      const message = error instanceof Error ? error.message : String(error);
+      io.stderr(`s20: ${out.red("error")}: ${message}\n`);
+      if (error instanceof UsageError) {
+        io.stderr(
+          `Run 's20 ${error.command ?? path ?? ""} --help'`.replace(/\s+--help/, " --help") +
+            " for usage.\n",
+        );
+      }
+    }
+    return code;
+  } finally {
+    if (client) await (client as Controller).close();
+  }
+}

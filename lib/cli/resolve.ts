@@ -1,0 +1,122 @@
+/**
+ * Turns what the user typed into socket handles: a MAC, an IP (`:port` allowed), `MAC@IP`,
+ * an alias, or a socket's own name (found by discovery plus a read of each one's table 4).
+ */
+import type { Controller } from "../client/controller.ts";
+import { parseSocketTarget } from "../client/targets.ts";
+import { DeviceNotFoundError } from "../errors.ts";
+import { socketNames } from "../client/find_by_name.ts";
+import type { Mac } from "../protocol/mac.ts";
+import { closest } from "../schedule/_suggest.ts";
+import type { Alias } from "./config.ts";
+import type { Target } from "./command.ts";
+
+export interface ResolveOptions {
+  readonly aliases: ReadonlyMap<string, Alias>;
+  readonly client: () => Controller;
+  readonly timeoutMs: number;
+  readonly all?: boolean;
+  readonly progress: <T>(label: string, work: Promise<T>) => Promise<T>;
+}
+
+/** Addresses the tokens point at (for choosing the local bind address). */
+export function addressesOf(
+  tokens: readonly string[],
+  aliases: ReadonlyMap<string, Alias>,
+): string[] {
+  const out: string[] = [];
+  for (const token of tokens) {
+    const alias = aliases.get(token);
+    if (alias) {
+      if (alias.ip) out.push(alias.ip);
+      else out.push("0.0.0.0");
+      continue;
+    }
+    try {
+      const parsed = parseSocketTarget(token);
+      out.push(parsed.address ? `${parsed.address.hostname}:${parsed.address.port}` : "0.0.0.0");
+    } catch {
+      out.push("0.0.0.0");
+    }
+  }
+  return out;
+}
+
+/** Resolves tokens (or every socket, with `all`) to handles, labelled with what the user typed. */
+export async function resolveTargets(
+  tokens: readonly string[],
+  options: ResolveOptions,
+): Promise<Target[]> {
+  const { aliases, client } = options;
+  if (options.all) {
+    const found = await options.progress(
+      "Discovering sockets",
+      Array.fromAsync(client().discover({ timeout: Math.min(options.timeoutMs, 3000) })),
+    );
+    if (found.length === 0) {
+      throw new DeviceNotFoundError(
+        "--all",
+        "discovery found no sockets; run 's20 doctor' to see why",
+      );
+    }
+    return found.map((s) => ({
+      label: s.mac,
+      socket: client().socket({ mac: s.mac, ip: s.ip, port: s.port }),
+    }));
+  }
+  const out: Target[] = [];
+  let names: Map<string, Mac> | null = null;
+  for (const token of tokens) {
+    const alias = aliases.get(token);
+    if (alias && (alias.mac || alias.ip)) {
+      out.push({
+        label: token,
+        socket: client().socket({
+          ...(alias.mac ? { mac: alias.mac } : {}),
+          ...(alias.ip ? { ip: alias.ip } : {}),
+        }),
+      });
+      continue;
+    }
+    const name = alias?.name ?? token;
+    let parsed;
+    try {
+      parsed = alias ? null : parseSocketTarget(token);
+    } catch {
+      parsed = null;
+    }
+    if (parsed) {
+      out.push({
+        label: token,
+        socket: client().socket({
+          ...(parsed.mac ? { mac: parsed.mac } : {}),
+          ...(parsed.address ? { ip: parsed.address.hostname, port: parsed.address.port } : {}),
+        }),
+      });
+      continue;
+    }
+    names ??= new Map(
+      [
+        ...(await options.progress(
+          "Looking up socket names",
+          socketNames(client(), { timeout: Math.min(options.timeoutMs, 3000) }),
+        )),
+      ].map(([n, s]) => [n, s.mac]),
+    );
+    const mac = [...names].find(([n]) => n.toLowerCase() === name.toLowerCase())?.[1];
+    if (!mac) {
+      const known = [...aliases.keys(), ...names.keys()];
+      const guess = closest(name, known);
+      throw new DeviceNotFoundError(
+        token,
+        `no alias, MAC, address or socket name matches` +
+          (guess ? ` (did you mean '${guess}'?)` : "") +
+          (known.length > 0
+            ? `; known: ${known.join(", ")}`
+            : "; no sockets were found on the network"),
+      );
+    }
+    out.push({ label: token, socket: client().socket(mac) });
+  }
+  return out;
+}

@@ -1,0 +1,693 @@
+/**
+ * The scheduler daemon: keeps each socket's own timer table in sync with the schedule, fires
+ * from the host what the sockets cannot hold, and recovers from what happens to them (power
+ * cuts, lost clocks, DST changes, restarts, edits of the file). Time comes from an injected
+ * clock, so a virtual clock can play a day in seconds.
+ */
+import type { Controller, SocketController } from "../client/controller.ts";
+import { EventHub } from "../client/event_hub.ts";
+import type { S20Event } from "../client/events.ts";
+import type { DiscoveryTarget, SocketTarget } from "../client/targets.ts";
+import { S20Error } from "../errors.ts";
+import { checkSchedule } from "../schedule/parse_schedule.ts";
+import { desiredState } from "../schedule/desired_state.ts";
+import type { Plan, PlannedEvent } from "../schedule/plan_types.ts";
+import { formatIssues, type ScheduleIssue } from "../schedule/schedule_error.ts";
+import type { Schedule } from "../schedule/types.ts";
+import { type Clock, type ClockTimer, systemClock } from "../time/clock.ts";
+import type { LogEntry, LogKind } from "./log_entry.ts";
+import { resolveSockets, type ScheduledSocket } from "./resolve_sockets.ts";
+import { StateStore } from "./state_store.ts";
+import { clockIsOff, type SyncReport, syncSchedule } from "./sync.ts";
+
+/** The daemon re-checks wall time at least this often (suspend, clock steps; as croner does). */
+const MAX_SLEEP_MS = 30_000;
+/** Clocks are checked this often; a socket found unset is treated as rebooted. */
+const CLOCK_CHECK_MS = 3600_000;
+/** Default catch-up grace of event rules (time-and-sun.md §0: 10 min). */
+const DEFAULT_CATCH_UP_S = 600;
+
+/**
+ * Options for {@linkcode SchedulerDaemon}.
+ *
+ * @example
+ * ```ts
+ * import type { DaemonOptions } from "@s20/s20/scheduler";
+ * import { S20Client } from "@s20/s20";
+ *
+ * const options = (client: S20Client): DaemonOptions => ({ file: "schedules.yaml", controller: client });
+ * ```
+ */
+export interface DaemonOptions {
+  /** The schedule file. */
+  readonly file: string;
+  /** How to reach the sockets (a client that owns UDP port 10000, usually). */
+  readonly controller: Controller;
+  /**
+   * Wall time: when events are due, and what the logs say.
+   *
+   * @default {systemClock}
+   */
+  readonly clock?: Clock;
+  /** Where to remember fired events; `null` keeps them in memory. @default {null} */
+  readonly statePath?: string | null;
+  /** Receives one entry per decision. @default {discard} */
+  readonly log?: (entry: LogEntry) => void;
+  /** Days of one-shot timers written to sockets. @default {7} */
+  readonly horizonDays?: number;
+  /** Timer records per socket. @default {32} */
+  readonly capacity?: number;
+  /** Addresses to use instead of the file's, by alias. */
+  readonly overrides?: Readonly<Record<string, SocketTarget>>;
+  /** Where to look for sockets known only by name. */
+  readonly targets?: readonly DiscoveryTarget[];
+  /** How long after a socket's own timer is due its state is checked (clock ms). @default {5000} */
+  readonly verifyDelayMs?: number;
+  /** Reload when the file changes. @default {true} */
+  readonly watch?: boolean;
+}
+
+/**
+ * What the daemon is doing, for `s20 schedule status` and the daemon API.
+ *
+ * @example
+ * ```ts
+ * import type { DaemonStatus } from "@s20/s20/scheduler";
+ *
+ * const describe = (s: DaemonStatus) => `${s.file}: ${s.nextEvents.length} events ahead`;
+ * ```
+ */
+export interface DaemonStatus {
+  /** The schedule file. */
+  readonly file: string;
+  /** The schedule's zone. */
+  readonly timezone: string;
+  /** When `start()` ran. */
+  readonly startedAt: Date | null;
+  /** The last full sync. */
+  readonly lastSync: SyncReport | null;
+  /** Sockets whose timer table holds the schedule's records. */
+  readonly deviceReady: readonly string[];
+  /** The next events, whoever runs them. */
+  readonly nextEvents: readonly PlannedEvent[];
+}
+
+interface Verification {
+  readonly event: PlannedEvent;
+  readonly dueMs: number;
+}
+
+/**
+ * Runs a schedule. Create it, `start()` it, `stop()` it; `reload()` re-reads the file (also
+ * on change, and the CLI calls it on SIGHUP).
+ *
+ * @example Run the example schedule against emulated sockets for an hour of virtual time
+ * ```ts ignore
+ * import { S20Client, VirtualClock } from "@s20/s20";
+ * import { SchedulerDaemon } from "@s20/s20/scheduler";
+ *
+ * const clock = new VirtualClock({ speed: 600 });
+ * await using client = new S20Client({ clock });
+ * const daemon = new SchedulerDaemon({ file: "schedules.example.yaml", controller: client, clock });
+ * await daemon.start();
+ * await new Promise((r) => setTimeout(r, 6000));
+ * await daemon.stop();
+ * ```
+ */
+export class SchedulerDaemon {
+  readonly #options: DaemonOptions;
+  readonly #clock: Clock;
+  readonly #store: StateStore;
+  readonly #logs = new EventHub<LogEntry>(2000);
+  #schedule: Schedule | null = null;
+  #sockets: ScheduledSocket[] = [];
+  #plan: Plan | null = null;
+  #lastSync: SyncReport | null = null;
+  #deviceReady = new Set<string>();
+  #verifications: Verification[] = [];
+  #timer: ClockTimer | null = null;
+  #nextRefreshMs = Infinity;
+  #nextClockCheckMs = Infinity;
+  #dstChanges: number[] = [];
+  #lastTickMs = -Infinity;
+  #ticking: Promise<void> = Promise.resolve();
+  #resyncing = new Set<string>();
+  #stop = new AbortController();
+  #holds: Disposable[] = [];
+  #watcher: Deno.FsWatcher | null = null;
+  #startedAt: Date | null = null;
+  #background = new Set<Promise<unknown>>();
+
+  /** Creates the daemon; nothing runs before `start()`. */
+  constructor(options: DaemonOptions) {
+    this.#options = options;
+    this.#clock = options.clock ?? systemClock;
+    this.#store = new StateStore(options.statePath ?? null);
+  }
+
+  /** Log entries from now on (for the daemon API's event stream). */
+  logs(signal?: AbortSignal): AsyncIterableIterator<LogEntry> {
+    return this.#logs.subscribe(signal);
+  }
+
+  /** What the daemon is doing. */
+  status(nextCount = 10): DaemonStatus {
+    const now = this.#clock.now();
+    return {
+      file: this.#options.file,
+      timezone: this.#schedule?.timezone ?? "",
+      startedAt: this.#startedAt,
+      lastSync: this.#lastSync,
+      deviceReady: [...this.#deviceReady],
+      nextEvents: (this.#plan?.events ?? []).filter((e) => e.at.epochMilliseconds > now).slice(
+        0,
+        nextCount,
+      ),
+    };
+  }
+
+  /** The schedule being run. */
+  /** The schedule being run. */
+  get schedule(): Schedule | null {
+    return this.#schedule;
+  }
+
+  /**
+   * Loads the file, syncs every socket, sets windows to the state they should have now, fires
+   * events missed within their catch-up grace, and starts the timers.
+   *
+   * @throws {ScheduleFileError} If the file is not a valid schedule.
+   */
+  async start(): Promise<void> {
+    this.#store.load();
+    const schedule = await this.#read();
+    if ("issues" in schedule) throw new ScheduleIssuesError(schedule.issues);
+    this.#startedAt = new Date(this.#clock.now());
+    this.#log("started", `running ${this.#options.file} in ${schedule.schedule.timezone}`);
+    await this.#install(schedule.schedule);
+    this.#listen();
+    if (this.#options.watch ?? true) this.#watch();
+  }
+
+  /**
+   * Re-reads the file. A file that fails validation is reported and the running schedule goes
+   * on. @returns Whether the new file was taken.
+   */
+  async reload(): Promise<boolean> {
+    const read = await this.#read();
+    if ("issues" in read) {
+      this.#log(
+        "reload-failed",
+        `${this.#options.file} has errors; the old schedule keeps running:\n${
+          formatIssues(read.issues)
+        }`,
+        { level: "error" },
+      );
+      return false;
+    }
+    this.#log("loaded", `reloaded ${this.#options.file}`);
+    await this.#queueTick(() => this.#install(read.schedule));
+    return true;
+  }
+
+  /** Stops timers, keep-alives and the file watch; waits for work in flight. */
+  async stop(): Promise<void> {
+    if (this.#stop.signal.aborted) return;
+    this.#stop.abort();
+    this.#timer?.cancel();
+    this.#timer = null;
+    this.#watcher?.close();
+    for (const hold of this.#holds) hold[Symbol.dispose]();
+    await this.#ticking;
+    await Promise.allSettled([...this.#background]);
+    this.#log("stopped", "stopped");
+    this.#logs.close();
+  }
+
+  // ── Loading ──────────────────────────────────────────────────────────────────────────
+
+  async #read(): Promise<{ schedule: Schedule } | { issues: ScheduleIssue[] }> {
+    let text: string;
+    try {
+      text = await Deno.readTextFile(this.#options.file);
+    } catch (error) {
+      return {
+        issues: [{
+          file: this.#options.file,
+          line: 1,
+          column: 1,
+          message: `cannot read the file: ${(error as Error).message}`,
+        }],
+      };
+    }
+    const { schedule, errors } = checkSchedule(text, { file: this.#options.file });
+    return schedule && errors.length === 0 ? { schedule } : { issues: [...errors] };
+  }
+
+  async #install(schedule: Schedule): Promise<void> {
+    this.#schedule = schedule;
+    for (const hold of this.#holds) hold[Symbol.dispose]();
+    this.#sockets = await resolveSockets(schedule, this.#options.controller, {
+      ...(this.#options.overrides ? { overrides: this.#options.overrides } : {}),
+      ...(this.#options.targets ? { targets: this.#options.targets } : {}),
+    });
+    for (const s of this.#sockets) {
+      if (s.error) {
+        this.#log("error", `${s.alias}: ${s.error.message}`, { socket: s.alias, level: "error" });
+      }
+    }
+    this.#holds = this.#sockets.flatMap((s) =>
+      s.socket ? [s.socket.keepAlive(this.#stop.signal)] : []
+    );
+    await this.#syncAll();
+    const now = this.#clock.now();
+    await this.#reconcileWindows(this.#sockets.map((s) => s.alias), "start");
+    this.#nextClockCheckMs = now + CLOCK_CHECK_MS;
+    this.#lastTickMs = now;
+    await this.#fireDue(now, true);
+    this.#schedule_();
+  }
+
+  /** Syncs sockets (all, or some), keeping the plan the host runs in step with the tables. */
+  async #syncAll(only?: ReadonlySet<string>): Promise<void> {
+    const schedule = this.#schedule!;
+    const now = new Date(this.#clock.now());
+    const report = await syncSchedule(schedule, this.#sockets, {
+      now,
+      ...(only ? { only } : {}),
+      capacity: this.#options.capacity ?? 32,
+      horizonDays: this.#options.horizonDays ?? 7,
+    });
+    for (const s of report.sockets) {
+      if (s.error) {
+        this.#deviceReady.delete(s.socket);
+        this.#log("sync-failed", `${s.socket}: ${s.error.message}; its timers run from this host`, {
+          socket: s.socket,
+          level: "warn",
+        });
+        continue;
+      }
+      if (s.clock?.set) {
+        this.#log(
+          "clock-set",
+          `${s.socket}: clock ${
+            s.clock.skewMs === null
+              ? "was unset"
+              : `was ${(s.clock.skewMs / 1000).toFixed(1)} s off`
+          }; set`,
+          { socket: s.socket },
+        );
+      }
+      if (s.zone?.set) {
+        this.#log("zone-set", `${s.socket}: zone ${s.zone.before} → ${s.zone.after}`, {
+          socket: s.socket,
+        });
+      }
+      const t = s.timers!;
+      this.#log(
+        "synced",
+        `${s.socket}: timers +${t.add.length} ~${t.modify.length} -${t.remove.length} =${t.unchanged}` +
+          (t.foreign ? ` (${t.foreign} not ours, kept)` : "") +
+          (s.verified ? ", verified" : ", NOT verified"),
+        { socket: s.socket, ...(s.verified ? {} : { level: "warn" as const }) },
+      );
+      if (s.verified) this.#deviceReady.add(s.socket);
+      else this.#deviceReady.delete(s.socket);
+    }
+    if (!only || !this.#lastSync) {
+      this.#lastSync = report;
+      this.#plan = report.plan;
+      const zone = schedule.timezone;
+      const start = Temporal.Instant.fromEpochMilliseconds(now.getTime()).toZonedDateTimeISO(zone);
+      // Next refresh a minute after local midnight, when the horizon moves on by a day.
+      this.#nextRefreshMs = start.toPlainDate().add({ days: 1 }).toZonedDateTime({ timeZone: zone })
+        .add({ minutes: 1 }).epochMilliseconds;
+      this.#dstChanges = report.plan.dstChanges.map((c) => c.at.epochMilliseconds);
+      this.#verifications = [];
+    }
+  }
+
+  // ── Running ──────────────────────────────────────────────────────────────────────────
+
+  /** Arms one timer for the next thing to do (never more than 30 s away). */
+  #schedule_(): void {
+    if (this.#stop.signal.aborted) return;
+    this.#timer?.cancel();
+    const now = this.#clock.now();
+    let next = now + MAX_SLEEP_MS;
+    const after = (ms: number) => {
+      if (ms > now && ms < next) next = ms;
+    };
+    for (const e of this.#plan?.events ?? []) {
+      const at = e.at.epochMilliseconds;
+      if (at > now) {
+        after(at);
+        break;
+      }
+    }
+    for (const v of this.#verifications) after(v.dueMs);
+    after(this.#nextRefreshMs);
+    after(this.#nextClockCheckMs);
+    for (const d of this.#dstChanges) after(d);
+    this.#timer = this.#clock.setTimer(() => {
+      this.#timer = null;
+      void this.#queueTick(() => this.#tick());
+    }, Math.max(0, next - now));
+  }
+
+  /** Runs `work` after any tick in progress, then re-arms the timer. */
+  #queueTick(work: () => Promise<void>): Promise<void> {
+    this.#ticking = this.#ticking.then(async () => {
+      if (this.#stop.signal.aborted) return;
+      try {
+        await work();
+      } catch (error) {
+        this.#log("error", `internal: ${(error as Error).stack ?? error}`, { level: "error" });
+      }
+      this.#schedule_();
+    });
+    return this.#ticking;
+  }
+
+  async #tick(): Promise<void> {
+    const now = this.#clock.now();
+    const dstPassed = this.#dstChanges.some((d) => d > this.#lastTickMs && d <= now);
+    if (now >= this.#nextRefreshMs || dstPassed) {
+      // The socket stores an offset, not rules: at every DST change its zone must change too.
+      await this.#syncAll();
+    }
+    if (now >= this.#nextClockCheckMs) {
+      this.#nextClockCheckMs = now + CLOCK_CHECK_MS;
+      await this.#checkClocks();
+    }
+    await this.#fireDue(now, false);
+    await this.#verifyDue(now);
+    this.#lastTickMs = now;
+  }
+
+  /** Fires host events that are due, or gives them up as missed past their catch-up grace. */
+  async #fireDue(now: number, starting: boolean): Promise<void> {
+    const due = (this.#plan?.events ?? []).filter((e) =>
+      e.at.epochMilliseconds <= now &&
+      e.at.epochMilliseconds > this.#store.lastFired(e.ruleId, e.socket)
+    );
+    const work: Promise<void>[] = [];
+    for (const event of due) {
+      const host = event.run === "host" || !this.#deviceReady.has(event.socket);
+      if (!host) {
+        // The socket fires it itself; check afterwards, and never count it again.
+        await this.#store.markFired(event.ruleId, event.socket, event.at.epochMilliseconds);
+        if (!starting) {
+          this.#verifications.push({
+            event,
+            dueMs: event.at.epochMilliseconds + (this.#options.verifyDelayMs ?? 5000),
+          });
+        }
+        continue;
+      }
+      const rule = this.#schedule!.rules.find((r) => r.id === event.ruleId);
+      const graceMs = (rule?.catchUpSeconds ?? DEFAULT_CATCH_UP_S) * 1000;
+      const late = now - event.at.epochMilliseconds;
+      if (late > graceMs) {
+        await this.#store.markFired(event.ruleId, event.socket, event.at.epochMilliseconds);
+        this.#log(
+          "missed",
+          `${event.socket} ${event.action} at ${event.local} (${describeRule(event)}): ${
+            Math.round(late / 1000)
+          } s late, past its ${graceMs / 1000} s grace${
+            event.source.startsWith("window") ? "; the window state is set instead" : ""
+          }`,
+          {
+            socket: event.socket,
+            rule: event.ruleId,
+            action: event.action,
+            level: "warn",
+          },
+        );
+        // At start the windows were just reconciled; later, a missed edge needs it now.
+        if (event.source.startsWith("window") && !starting) {
+          work.push(this.#reconcileWindows([event.socket], "missed edge"));
+        }
+        continue;
+      }
+      work.push(this.#fire(event, now));
+    }
+    await Promise.all(work);
+  }
+
+  async #fire(event: PlannedEvent, now: number): Promise<void> {
+    const socket = this.#socketOf(event.socket);
+    if (!socket) return;
+    const lateMs = now - event.at.epochMilliseconds;
+    try {
+      await socket.setPower(event.action === "on", { signal: this.#stop.signal });
+      await this.#store.markFired(event.ruleId, event.socket, event.at.epochMilliseconds);
+      this.#log(
+        "fired",
+        `${event.socket} ${event.action} (${describeRule(event)}, host, ${lateMs} ms late)`,
+        {
+          socket: event.socket,
+          rule: event.ruleId,
+          action: event.action,
+          lateMs,
+        },
+      );
+    } catch (error) {
+      if (this.#stop.signal.aborted) return;
+      // Not marked: the next tick tries again until the catch-up grace runs out.
+      this.#log(
+        "error",
+        `${event.socket} ${event.action} (${describeRule(event)}) failed: ${
+          (error as Error).message
+        }`,
+        {
+          socket: event.socket,
+          rule: event.ruleId,
+          level: "error",
+        },
+      );
+    }
+  }
+
+  /** After a socket's own timer was due, checks the relay and corrects it if it did not switch. */
+  async #verifyDue(now: number): Promise<void> {
+    const due = this.#verifications.filter((v) => v.dueMs <= now);
+    this.#verifications = this.#verifications.filter((v) => v.dueMs > now);
+    await Promise.all(due.map(async ({ event }) => {
+      // A later event on the same socket makes this check meaningless.
+      const later = this.#plan!.events.some((e) =>
+        e.socket === event.socket && e.at.epochMilliseconds > event.at.epochMilliseconds &&
+        e.at.epochMilliseconds <= now
+      );
+      const socket = this.#socketOf(event.socket);
+      if (later || !socket) return;
+      try {
+        const on = await socket.state({ signal: this.#stop.signal });
+        if (on === (event.action === "on")) {
+          this.#log(
+            "verified",
+            `${event.socket} is ${event.action} after its own timer (${describeRule(event)})`,
+            { socket: event.socket, rule: event.ruleId },
+          );
+          return;
+        }
+        this.#log(
+          "mismatch",
+          `${event.socket} should be ${event.action} after its own timer (${
+            describeRule(event)
+          }) but is ${on ? "on" : "off"}; switching it`,
+          { socket: event.socket, rule: event.ruleId, level: "warn" },
+        );
+        await socket.setPower(event.action === "on", { signal: this.#stop.signal });
+      } catch (error) {
+        if (!this.#stop.signal.aborted) {
+          this.#log(
+            "error",
+            `${event.socket}: cannot check its state: ${(error as Error).message}`,
+            { socket: event.socket, level: "error" },
+          );
+        }
+      }
+    }));
+  }
+
+  /** Sets each socket to what its window rules say now (after a start, reboot or missed edge). */
+  async #reconcileWindows(aliases: readonly string[], why: string): Promise<void> {
+    const schedule = this.#schedule!;
+    const instant = Temporal.Instant.fromEpochMilliseconds(this.#clock.now());
+    await Promise.all(aliases.map(async (alias) => {
+      const want = desiredState(schedule, alias, instant);
+      const socket = this.#socketOf(alias);
+      if (want === null || !socket) return;
+      try {
+        const before = await socket.state({ signal: this.#stop.signal });
+        if (before !== (want === "on")) {
+          await socket.setPower(want === "on", { signal: this.#stop.signal });
+        }
+        this.#log(
+          "reconciled",
+          `${alias} ${want} (${why}: its windows say ${want}${
+            before === (want === "on") ? ", already so" : ""
+          })`,
+          { socket: alias, action: want },
+        );
+      } catch (error) {
+        if (!this.#stop.signal.aborted) {
+          this.#log("error", `${alias}: cannot set its window state: ${(error as Error).message}`, {
+            socket: alias,
+            level: "error",
+          });
+        }
+      }
+    }));
+  }
+
+  async #checkClocks(): Promise<void> {
+    await Promise.all(this.#sockets.map(async (s) => {
+      if (!s.socket) return;
+      try {
+        const reading = await s.socket.clock({ signal: this.#stop.signal });
+        if (reading.skewMs === null) this.#resync(s.alias, "its clock is unset (it restarted)");
+        else if (clockIsOff(reading)) {
+          // Drift, not a restart: the clock alone needs setting.
+          await s.socket.syncClock({ signal: this.#stop.signal });
+          this.#log(
+            "clock-set",
+            `${s.alias}: clock drifted ${(reading.skewMs / 1000).toFixed(1)} s; set`,
+            { socket: s.alias },
+          );
+        }
+      } catch (error) {
+        if (!(error instanceof S20Error)) throw error;
+      }
+    }));
+  }
+
+  /** Re-sets clock, zone and timers of one socket and re-asserts its windows, once at a time. */
+  #resync(alias: string, why: string): void {
+    if (this.#resyncing.has(alias) || this.#stop.signal.aborted || !this.#schedule) return;
+    this.#resyncing.add(alias);
+    this.#log("reboot", `${alias}: ${why}; restoring clock, zone, timers and window state`, {
+      socket: alias,
+    });
+    const job = this.#queueTick(async () => {
+      await this.#syncAll(new Set([alias]));
+      await this.#reconcileWindows([alias], "restored");
+    }).finally(() => {
+      this.#resyncing.delete(alias);
+      this.#background.delete(job);
+    });
+    this.#background.add(job);
+  }
+
+  /** Follows the sockets' events: reboots and returns trigger a resync; all are logged. */
+  #listen(): void {
+    const events = this.#options.controller.events({ signal: this.#stop.signal });
+    const loop = (async () => {
+      for await (const event of events) this.#onEvent(event);
+    })().catch(() => {});
+    this.#background.add(loop);
+  }
+
+  #onEvent(event: S20Event): void {
+    const entry = this.#sockets.find((s) => s.socket?.mac === event.mac);
+    if (!entry) return;
+    const alias = entry.alias;
+    switch (event.type) {
+      case "reboot":
+        this.#resync(alias, event.reason);
+        break;
+      case "offline":
+        this.#log("offline", `${alias}: offline (${event.reason})`, {
+          socket: alias,
+          level: "warn",
+        });
+        break;
+      case "online":
+        this.#log("online", `${alias}: back online`, { socket: alias });
+        this.#resync(alias, "it came back online");
+        break;
+      case "state":
+        this.#log("state", `${alias} is ${event.on ? "on" : "off"}`, {
+          socket: alias,
+          action: event.on ? "on" : "off",
+        });
+        break;
+      default:
+        break;
+    }
+  }
+
+  #watch(): void {
+    let watcher: Deno.FsWatcher;
+    try {
+      watcher = Deno.watchFs(this.#options.file);
+    } catch (error) {
+      this.#log(
+        "error",
+        `cannot watch ${this.#options.file} for changes: ${
+          (error as Error).message
+        }; reload with SIGHUP`,
+        { level: "warn" },
+      );
+      return;
+    }
+    this.#watcher = watcher;
+    let pending: ReturnType<typeof setTimeout> | undefined;
+    const loop = (async () => {
+      for await (const change of watcher) {
+        if (change.kind !== "modify" && change.kind !== "create") continue;
+        // Editors write in several steps; reload once they are done.
+        clearTimeout(pending);
+        pending = setTimeout(() => void this.reload(), 250);
+      }
+    })().catch(() => {}).finally(() => clearTimeout(pending));
+    this.#background.add(loop);
+  }
+
+  #socketOf(alias: string): SocketController | null {
+    return this.#sockets.find((s) => s.alias === alias)?.socket ?? null;
+  }
+
+  #log(
+    kind: LogKind,
+    message: string,
+    extra: Omit<LogEntry, "at" | "kind" | "message"> = {},
+  ): void {
+    const entry: LogEntry = { at: new Date(this.#clock.now()), kind, message, ...extra };
+    this.#options.log?.(entry);
+    this.#logs.emit(entry);
+  }
+}
+
+function describeRule(event: PlannedEvent): string {
+  return event.ruleName ?? event.ruleId;
+}
+
+/**
+ * A schedule file that does not validate when the daemon starts (`code: "SCHEDULE_INVALID"`).
+ *
+ * @example
+ * ```ts
+ * import { ScheduleIssuesError } from "@s20/s20/scheduler";
+ *
+ * const error = new ScheduleIssuesError([{ file: "s.yaml", line: 3, column: 5, message: "unknown socket 'lamp'" }]);
+ * console.log(error.message);
+ * ```
+ */
+export class ScheduleIssuesError extends S20Error {
+  /** Every problem found in the file. */
+  readonly issues: readonly ScheduleIssue[];
+
+  /** Creates the error from the file's issues. */
+  constructor(issues: readonly ScheduleIssue[]) {
+    super(
+      "SCHEDULE_INVALID",
+      `${formatIssues(issues)}\n${issues.length} error${
+        issues.length === 1 ? "" : "s"
+      } in the schedule`,
+    );
+    this.name = "ScheduleIssuesError";
+    this.issues = issues;
+  }
+}

@@ -1,0 +1,97 @@
+/** One line per decision of the daemon, as data; the CLI prints it as text or JSON lines. */
+
+/**
+ * What the daemon decided or saw.
+ *
+ * @example
+ * ```ts
+ * import type { LogKind } from "@s20/s20/scheduler";
+ *
+ * const important: LogKind[] = ["fired", "missed", "mismatch"];
+ * ```
+ */
+export type LogKind =
+  | "started"
+  | "stopped"
+  | "loaded"
+  | "reload-failed"
+  | "fired"
+  | "skipped"
+  | "missed"
+  | "reconciled"
+  | "synced"
+  | "sync-failed"
+  | "clock-set"
+  | "zone-set"
+  | "verified"
+  | "mismatch"
+  | "offline"
+  | "online"
+  | "reboot"
+  | "state"
+  | "error";
+
+/**
+ * A log entry: when (the daemon's clock), what, and the details that apply.
+ *
+ * @example
+ * ```ts
+ * import { formatLogText, type LogEntry } from "@s20/s20/scheduler";
+ *
+ * const entry: LogEntry = { at: new Date(), kind: "fired", message: "desk on", socket: "desk" };
+ * console.log(formatLogText(entry));
+ * ```
+ */
+export interface LogEntry {
+  /** When, on the daemon's clock. */
+  readonly at: Date;
+  /** What kind of decision. */
+  readonly kind: LogKind;
+  /** The line for people. */
+  readonly message: string;
+  /** The socket's alias, when it concerns one. */
+  readonly socket?: string;
+  /** The rule's id, when it concerns one. */
+  readonly rule?: string;
+  /** The action, when one was taken. */
+  readonly action?: "on" | "off";
+  /** For fired events: how late, in ms of the daemon's clock. */
+  readonly lateMs?: number;
+  /** Severity; `info` when absent. */
+  readonly level?: "info" | "warn" | "error";
+}
+
+/**
+ * A log line for people: `2026-12-24T16:49:00Z fired        desk on (Away lights, host, 3 ms late)`.
+ *
+ * @example
+ * ```ts
+ * import { formatLogText } from "@s20/s20/scheduler";
+ *
+ * formatLogText({ at: new Date(), kind: "missed", message: "porch on at 18:00: past its grace" });
+ * ```
+ *
+ * @param entry The entry.
+ * @returns One line, without a newline.
+ */
+export function formatLogText(entry: LogEntry): string {
+  const when = entry.at.toISOString().replace(/\.\d{3}Z$/, "Z");
+  return `${when} ${entry.kind.padEnd(12)} ${entry.message}`;
+}
+
+/**
+ * A log line as one JSON object (for `--log-format json`).
+ *
+ * @example
+ * ```ts
+ * import { formatLogJson } from "@s20/s20/scheduler";
+ *
+ * JSON.parse(formatLogJson({ at: new Date(), kind: "synced", message: "desk: timers +2" }));
+ * ```
+ *
+ * @param entry The entry.
+ * @returns One line of JSON, without a newline.
+ */
+export function formatLogJson(entry: LogEntry): string {
+  return JSON.stringify({ ...entry, at: entry.at.toISOString() });
+}

@@ -1,0 +1,50 @@
+/** Runs the CLI in-process against buffers. */
+import { main } from "../../lib/cli/main.ts";
+import { BufferIo } from "../../lib/cli/io.ts";
+import { type Emulator, startEmulator } from "../../lib/emulator/emulator.ts";
+import type { EmulatorOptions } from "../../lib/emulator/emulator.ts";
+
+export interface Run {
+  readonly code: number;
+  readonly out: string;
+  readonly err: string;
+}
+
+export async function run(
+  args: string[],
+  options: ConstructorParameters<typeof BufferIo>[0] = {},
+): Promise<Run> {
+  const io = new BufferIo({ env: { HOME: "/nonexistent", ...options?.env }, ...options });
+  const code = await main(args, io);
+  return { code, out: io.out, err: io.err };
+}
+
+/** Three emulated sockets on 127.0.<block>.2–4:10000 that reply to the source port. */
+export async function emulators(
+  block: number,
+  extra: EmulatorOptions = {},
+): Promise<Emulator[] & AsyncDisposable> {
+  const list: Emulator[] = [];
+  for (let i = 2; i <= 4; i++) {
+    list.push(
+      await startEmulator({
+        hostname: `127.0.${block}.${i}`,
+        port: 10000,
+        replyTo: "source",
+        mac: `ac:cf:23:00:${block.toString(16).padStart(2, "0")}:0${i}`,
+        dropDuringDiscoveryBurst: false,
+        ...extra,
+      }),
+    );
+  }
+  return Object.assign(list, {
+    async [Symbol.asyncDispose]() {
+      await Promise.all(list.map((e) => e.close()));
+    },
+  });
+}
+
+/** Flags that point the CLI at an emulator block on loopback without owning port 10000. */
+export function net(block: number): string[] {
+  return ["--port", "0", "--target", `127.0.${block}.0/29`, "--timeout", "1000"];
+}
