@@ -16,7 +16,10 @@ const FILE = new URL("../schedules.example.yaml", import.meta.url).pathname;
 const DAY = "2026-12-25";
 const START = "2026-12-25T00:00:00Z"; // midnight in London (GMT in winter)
 const HOURS = 24;
-const SPEED = 2400; // 24 virtual hours in 36 real seconds
+// 24 virtual hours in 36 real seconds; `--speed N` to change (the test plays it faster).
+const speedArg = Deno.args.indexOf("--speed");
+const SPEED = speedArg >= 0 ? Number(Deno.args[speedArg + 1]) : 2400;
+if (!(SPEED > 0)) throw new RangeError("--speed must be a number above 0");
 const color = Deno.stdout.isTerminal() && !Deno.env.get("NO_COLOR");
 const dim = (s: string) => (color ? `\x1b[2m${s}\x1b[22m` : s);
 const bold = (s: string) => (color ? `\x1b[1m${s}\x1b[22m` : s);
@@ -51,7 +54,7 @@ for (const [alias, address] of Object.entries(schedule.sockets)) {
       ...(address.name ? { name: address.name } : {}),
       clock,
       time: "unset",
-      // Virtual time runs 2400× faster: a real 5 ms reply delay would look like 12 s.
+      // Virtual time runs thousands of times faster: a real 5 ms reply delay would look like 12 s.
       replyDelayMs: 0,
       pushDelayMs: 0,
       pushRepeatMs: 1,

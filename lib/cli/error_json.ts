@@ -17,5 +17,10 @@ export function errorJson(error: unknown): { error: Record<string, unknown> } {
     Object.assign(details, { mac: error.mac, command: error.command, attempts: error.attempts });
   }
   if (error instanceof DeviceNotFoundError) details.target = error.target;
+  // Schedule files, pairing steps: errors that carry structured detail keep it.
+  for (const key of ["issues", "step", "atError"] as const) {
+    const value = (error as Record<string, unknown> | null)?.[key];
+    if (value !== undefined && value !== null) details[key] = value;
+  }
   return { error: { code, message, ...details } };
 }

@@ -27,6 +27,8 @@ const SUBSCRIPTION_FRESH_MS = 60_000;
 const PAUSE_AFTER_SUBSCRIBE_MS = 10;
 /** The first `sf` follows a `dc` ack within 4–7 ms (§4.2). */
 const CONFIRM_WAIT_MS = 150;
+/** How long after a discovery probe its reply copies may still arrive (10 × 15 ms, §2.1). */
+const BURST_QUIET_MS = 300;
 /** A write acknowledged but not found on read-back this often is reported, not retried. */
 const MAX_UNAPPLIED_WRITES = 3;
 
@@ -842,6 +844,10 @@ export class S20Socket implements SocketController {
 
   async #readClock(d: Deadline): Promise<ClockReading> {
     const mac = await this.#ready(d);
+    // A socket answers a probe ten times over ~150 ms (§2.1); let an earlier burst end, or
+    // one of its late copies (an old clock) would answer this read.
+    const quiet = this.#ctx.endpoint.lastProbeAt + BURST_QUIET_MS - performance.now();
+    if (quiet > 0) await d.pause(quiet);
     let sentAt = this.#ctx.clock.now();
     const reply = await this.#exchange(
       d,
@@ -899,7 +905,11 @@ export class S20Socket implements SocketController {
     const d = new Deadline(this.#ctx.timeoutMs, this.#ctx.closed);
     try {
       const mac = await this.#ready(d);
-      if (this.#subscribedAt === null) {
+      const age = this.#subscribedAt === null
+        ? Infinity
+        : this.#ctx.clock.now() - this.#subscribedAt;
+      if (age > SUBSCRIPTION_FRESH_MS) {
+        // Too old to trust an hb (ignored once it lapsed, §2.6): subscribe again at once.
         await this.#subscribe(d, true);
         return;
       }

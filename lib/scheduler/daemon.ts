@@ -65,6 +65,15 @@ export interface DaemonOptions {
   readonly verifyDelayMs?: number;
   /** Reload when the file changes. @default {true} */
   readonly watch?: boolean;
+  /**
+   * Longest wait between two looks at the clock, in clock ms (catches suspend and clock
+   * steps; croner waits at most 30 s too).
+   *
+   * @default {30000}
+   */
+  readonly maxSleepMs?: number;
+  /** How often every socket's clock is checked, in clock ms. @default {3600000} */
+  readonly clockCheckMs?: number;
 }
 
 /**
@@ -137,6 +146,8 @@ export class SchedulerDaemon {
   #watcher: Deno.FsWatcher | null = null;
   #startedAt: Date | null = null;
   #background = new Set<Promise<unknown>>();
+  #listening: Promise<void> | null = null;
+  #watching: Promise<void> | null = null;
 
   /** Creates the daemon; nothing runs before `start()`. */
   constructor(options: DaemonOptions) {
@@ -210,6 +221,18 @@ export class SchedulerDaemon {
     return true;
   }
 
+  /** Resolves once the work started so far (ticks, syncs, restores) has finished. */
+  async idle(): Promise<void> {
+    let before: Promise<void>;
+    do {
+      before = this.#ticking;
+      await before;
+      await Promise.allSettled(
+        [...this.#background].filter((p) => p !== this.#listening && p !== this.#watching),
+      );
+    } while (before !== this.#ticking);
+  }
+
   /** Stops timers, keep-alives and the file watch; waits for work in flight. */
   async stop(): Promise<void> {
     if (this.#stop.signal.aborted) return;
@@ -262,7 +285,7 @@ export class SchedulerDaemon {
     await this.#syncAll();
     const now = this.#clock.now();
     await this.#reconcileWindows(this.#sockets.map((s) => s.alias), "start");
-    this.#nextClockCheckMs = now + CLOCK_CHECK_MS;
+    this.#nextClockCheckMs = now + (this.#options.clockCheckMs ?? CLOCK_CHECK_MS);
     this.#lastTickMs = now;
     await this.#fireDue(now, true);
     this.#schedule_();
@@ -334,7 +357,7 @@ export class SchedulerDaemon {
     if (this.#stop.signal.aborted) return;
     this.#timer?.cancel();
     const now = this.#clock.now();
-    let next = now + MAX_SLEEP_MS;
+    let next = now + (this.#options.maxSleepMs ?? MAX_SLEEP_MS);
     const after = (ms: number) => {
       if (ms > now && ms < next) next = ms;
     };
@@ -377,7 +400,7 @@ export class SchedulerDaemon {
       await this.#syncAll();
     }
     if (now >= this.#nextClockCheckMs) {
-      this.#nextClockCheckMs = now + CLOCK_CHECK_MS;
+      this.#nextClockCheckMs = now + (this.#options.clockCheckMs ?? CLOCK_CHECK_MS);
       await this.#checkClocks();
     }
     await this.#fireDue(now, false);
@@ -583,10 +606,10 @@ export class SchedulerDaemon {
   /** Follows the sockets' events: reboots and returns trigger a resync; all are logged. */
   #listen(): void {
     const events = this.#options.controller.events({ signal: this.#stop.signal });
-    const loop = (async () => {
+    this.#listening = (async () => {
       for await (const event of events) this.#onEvent(event);
     })().catch(() => {});
-    this.#background.add(loop);
+    this.#background.add(this.#listening);
   }
 
   #onEvent(event: S20Event): void {
@@ -634,7 +657,7 @@ export class SchedulerDaemon {
     }
     this.#watcher = watcher;
     let pending: ReturnType<typeof setTimeout> | undefined;
-    const loop = (async () => {
+    this.#watching = (async () => {
       for await (const change of watcher) {
         if (change.kind !== "modify" && change.kind !== "create") continue;
         // Editors write in several steps; reload once they are done.
@@ -642,7 +665,7 @@ export class SchedulerDaemon {
         pending = setTimeout(() => void this.reload(), 250);
       }
     })().catch(() => {}).finally(() => clearTimeout(pending));
-    this.#background.add(loop);
+    this.#background.add(this.#watching);
   }
 
   #socketOf(alias: string): SocketController | null {

@@ -232,14 +232,15 @@ export class VirtualClock implements Clock {
   }
 
   /**
-   * Moves time forward by `ms`, firing due timers in order. Between two timers it yields to
-   * the event loop (`settleMs` of real time) so that work they start, such as UDP round trips,
-   * can finish before the next one fires.
+   * Moves time forward by `ms`, firing due timers in order. After each fired timer it lets
+   * the work that timer started finish before time moves on: it waits `settle` real
+   * milliseconds, or awaits `settle()` (such as a daemon's `idle()`), with time held at the
+   * timer's due instant.
    *
    * @param ms Virtual milliseconds to move.
-   * @param settleMs Real milliseconds to wait after each fired timer.
+   * @param settle Real milliseconds to wait, or a function to await, after each fired timer.
    */
-  async advance(ms: number, settleMs = 0): Promise<void> {
+  async advance(ms: number, settle: number | (() => Promise<void>) = 0): Promise<void> {
     if (this.#advancing) throw new Error("Cannot advance a virtual clock twice at once");
     this.#advancing = true;
     try {
@@ -252,7 +253,12 @@ export class VirtualClock implements Clock {
         } finally {
           this.#rebase(timer.due);
         }
-        await new Promise((resolve) => setTimeout(resolve, settleMs));
+        if (typeof settle === "number") await new Promise((r) => setTimeout(r, settle));
+        else {
+          // Yield first so the timer's own continuations have started.
+          await new Promise((r) => setTimeout(r, 0));
+          await settle();
+        }
         this.#pinned = null;
       }
       this.#rebase(Math.max(target, this.now()));

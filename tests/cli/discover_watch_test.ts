@@ -84,7 +84,12 @@ Deno.test("s20 doctor names the program holding the port", async () => {
     const { out } = await run(["doctor", "--bind", "127.0.81.1", "--json"]);
     const report = JSON.parse(out);
     assert.equal(report.port.free, false);
-    assert.equal(report.port.owners[0].pid, Deno.pid);
+    // Other test files may hold port 10000 on other addresses; this process is among them.
+    assert.ok(
+      report.port.owners.some((o: { pid: number; address: string }) =>
+        o.pid === Deno.pid && o.address === "127.0.81.1"
+      ),
+    );
     assert.match(report.findings[0], /UDP port 10000 is owned by pid \d+/);
   } finally {
     holder.close();

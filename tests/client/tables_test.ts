@@ -141,3 +141,18 @@ Deno.test("S20Socket reads table 4 once and then only table 1 while the version 
   await socket!.info();
   assert.deepEqual(reads, [1]);
 });
+
+Deno.test("syncClock() reads back the new clock, not a late copy of an earlier burst", async () => {
+  await using rig = await startRig({
+    emulator: () => ({ time: "unset", dropDuringDiscoveryBurst: false }),
+  });
+  const [socket] = rig.sockets;
+  // Ten copies of this reply (the unset clock) are still on their way when the set happens.
+  assert.equal((await socket!.clock()).time, null);
+  for (let i = 0; i < 5; i++) {
+    const reading = await socket!.syncClock();
+    assert.ok(reading.time !== null && Math.abs(reading.skewMs!) < 2000, JSON.stringify(reading));
+    await rig.emulators[0]!.device.powerCut(); // clock unset again
+    await socket!.clock();
+  }
+});

@@ -18,6 +18,8 @@ import { watchCommand } from "./watch.ts";
 import { doctorCommand } from "./doctor.ts";
 import { emulateCommand } from "./emulate.ts";
 import { scheduleCommand } from "./schedule.ts";
+import { pairCommand } from "./pair.ts";
+import { wifiCommand } from "./wifi.ts";
 
 export const COMMANDS: readonly CommandSpec[] = [
   discoverCommand,
@@ -37,6 +39,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   timersCommand,
   watchCommand,
   scheduleCommand,
+  pairCommand,
+  wifiCommand,
   emulateCommand,
   doctorCommand,
 ];

@@ -1,6 +1,7 @@
 /** `s20 schedule check|plan|sync|run`: the schedule language and the daemon. */
 import type { CommandContext, CommandSpec } from "../command.ts";
 import { UsageError } from "../usage_error.ts";
+import { S20Error } from "../../errors.ts";
 import { integerFlag } from "../args.ts";
 import { checkSchedule } from "../../schedule/parse_schedule.ts";
 import type { Schedule } from "../../schedule/types.ts";
@@ -26,20 +27,20 @@ export function readSchedule(_ctx: CommandContext, file: string): Schedule {
     throw error;
   }
   const { schedule, errors } = checkSchedule(text, { file });
-  if (schedule === null || errors.length > 0) throw new ScheduleFileError(errors);
+  if (schedule === null || errors.length > 0) throw new ScheduleFileError(file, errors);
   return schedule;
 }
 
-/** A schedule with errors: exit 2, every issue shown as file:line:column. */
-export class ScheduleFileError extends UsageError {
+/** A schedule with errors: exit 2, every issue on its own `file:line:column` line. */
+export class ScheduleFileError extends S20Error {
   readonly issues: readonly ScheduleIssue[];
 
-  constructor(issues: readonly ScheduleIssue[]) {
+  constructor(file: string, issues: readonly ScheduleIssue[]) {
     super(
-      `${formatIssues(issues)}\n${issues.length} error${
-        issues.length === 1 ? "" : "s"
-      } in the schedule`,
-      "schedule check",
+      "SCHEDULE_INVALID",
+      `${issues.length} error${issues.length === 1 ? "" : "s"} in ${file}:\n${
+        formatIssues(issues)
+      }`,
     );
     this.name = "ScheduleFileError";
     this.issues = issues;
@@ -215,6 +216,7 @@ const runCommand: CommandSpec = {
   examples: [
     "s20 schedule run schedules.yaml",
     "s20 schedule run schedules.yaml --log-format json --state /var/lib/s20/state.json",
+    "s20 schedule run schedules.yaml --no-watch   # reload only on SIGHUP",
   ],
   network: true,
   positionals: FILE,
@@ -230,6 +232,10 @@ const runCommand: CommandSpec = {
       description: "text (default) or json (one object per line)",
     },
     horizon: { type: "string", value: "DAYS", description: "days of one-shot timers (default 7)" },
+    "no-watch": {
+      type: "boolean",
+      description: "do not reload when the file changes (SIGHUP still does)",
+    },
   },
   async run(ctx) {
     const file = ctx.positionals[0]!;
@@ -246,6 +252,7 @@ const runCommand: CommandSpec = {
       clock: ctx.clock,
       statePath,
       horizonDays: integerFlag(ctx.string("horizon"), "horizon", 0, 60) ?? 7,
+      watch: !ctx.bool("no-watch"),
       log: (entry) =>
         ctx.io.stdout((format === "json" ? formatLogJson(entry) : formatLogText(entry)) + "\n"),
     });

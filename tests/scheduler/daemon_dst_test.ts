@@ -1,0 +1,84 @@
+/**
+ * After sync, the socket's own timers switch at the right local times across a DST change
+ * (the daemon re-sets the socket's zone at the change), and after a power cut the daemon
+ * restores the socket's clock, zone and timers.
+ */
+import assert from "node:assert/strict";
+import { VirtualClock } from "../../mod.ts";
+import { SchedulerDaemon } from "../../lib/scheduler/daemon.ts";
+import type { LogEntry } from "../../lib/scheduler/log_entry.ts";
+import { scheduleRig, tempSchedule } from "./_rig.ts";
+
+const YAML = `
+timezone: Europe/London
+sockets:
+  lamp: { mac: "ac:cf:23:77:20:01" }
+rules:
+  - { name: Morning, sockets: lamp, on: "07:30", off: "08:00", run: device }
+`;
+
+/** Advances the clock in steps, letting the daemon finish its work after each. */
+async function play(clock: VirtualClock, daemon: SchedulerDaemon, ms: number, step = 15 * 60_000) {
+  for (let done = 0; done < ms; done += step) {
+    await clock.advance(Math.min(step, ms - done), () => daemon.idle());
+  }
+}
+
+Deno.test("socket timers fire at local 07:30 before and after the spring-forward; a power cut is repaired", async () => {
+  const clock = new VirtualClock({ start: "2026-03-28T12:00:00Z" });
+  await using file = await tempSchedule(YAML);
+  // Discovery bursts (ten copies 15 ms apart) on every clock check would dominate the run.
+  await using rig = await scheduleRig(YAML, {
+    clock,
+    keepAliveMs: 3600_000,
+    emulator: () => ({ discoverySpacingMs: 1 }),
+  });
+  const log: LogEntry[] = [];
+  const daemon = new SchedulerDaemon({
+    file: file.path,
+    controller: rig.client,
+    clock,
+    overrides: rig.overrides,
+    watch: false,
+    maxSleepMs: 15 * 60_000,
+    log: (entry) => log.push(entry),
+  });
+  const device = rig.emulators.lamp!.device;
+  try {
+    await daemon.start();
+    assert.equal(device.socketData.timeZone, 0);
+    assert.equal(device.socketData.dst, false);
+    // Saturday 28 March: GMT. Sunday 29 March: clocks go forward at 01:00Z.
+    await play(clock, daemon, 2 * 86_400_000);
+    assert.equal(device.socketData.dst, true, "the zone was re-set at the DST change");
+    const switches = device.history.filter((c) => c.cause === "timer").map((
+      c,
+    ) => [new Date(c.at).toISOString(), c.on]);
+    assert.deepEqual(switches, [
+      ["2026-03-29T06:30:00.000Z", true], // 07:30 BST
+      ["2026-03-29T07:00:00.000Z", false],
+      ["2026-03-30T06:30:00.000Z", true],
+      ["2026-03-30T07:00:00.000Z", false],
+    ]);
+
+    // A power cut: relay off, clock unset on boot; the announcements tell the daemon.
+    device.powerCut({ offMs: 60_000 });
+    await play(clock, daemon, 5 * 60_000, 30_000);
+    assert.ok(
+      log.some((e) => e.kind === "reboot" && e.socket === "lamp"),
+      "the reboot was noticed",
+    );
+    const skew = device.deviceTime!.getTime() - clock.now();
+    assert.ok(Math.abs(skew) < 2000, `clock restored (skew ${skew} ms)`);
+    assert.equal(device.socketData.dst, true);
+    const before = device.history.length;
+    await play(clock, daemon, 86_400_000);
+    const next = device.history.slice(before).filter((c) => c.cause === "timer").map((c) =>
+      new Date(c.at).toISOString()
+    );
+    assert.deepEqual(next, ["2026-03-31T06:30:00.000Z", "2026-03-31T07:00:00.000Z"]);
+  } finally {
+    await daemon.stop();
+    clock.dispose();
+  }
+});
