@@ -3,6 +3,7 @@
  * caller's signal aborts. A thin layer over {@linkcode startFleet}; `scripts/emulate.ts` wires
  * it to the process, and the main CLI can offer it as `s20 emulate`.
  */
+import { Mac } from "../protocol/mac.ts";
 import { parseArgs } from "node:util";
 import { NetworkError, PortInUseError } from "../errors.ts";
 import { type Clock, systemClock, VirtualClock } from "../time/clock.ts";
@@ -28,6 +29,8 @@ Options:
   --delay MS           extra delay of every reply (default 0)
   --jitter MS          up to this much more delay per reply (default 0)
   --seed N             seed of the fault pattern (default 1)
+  --mac MAC            MAC of the first socket; the next ones count up (default ac:cf:23:00:00:01)
+  --name NAME          name of a socket, once per socket in order (default Desk lamp, Hall light, …)
   --speed N            the sockets' clocks run N times faster than real time (default 1)
   --announce           send the 21 boot announcements at start
   --json               print one JSON object per socket per line: mac, address, port, name
@@ -124,6 +127,8 @@ function parse(args: readonly string[]) {
       jitter: { type: "string" },
       seed: { type: "string" },
       speed: { type: "string" },
+      mac: { type: "string" },
+      name: { type: "string", multiple: true },
       announce: { type: "boolean" },
       json: { type: "boolean" },
       help: { type: "boolean" },
@@ -146,6 +151,10 @@ function parse(args: readonly string[]) {
     delayMs: number("delay", values.delay, 0) ?? 0,
     jitterMs: number("jitter", values.jitter, 0) ?? 0,
   };
+  const firstMac = values.mac === undefined ? undefined : Mac.tryParse(values.mac);
+  if (firstMac === null) {
+    throw new UsageError(`--mac must be a MAC address such as ac:cf:23:00:00:01: got "${values.mac}"`);
+  }
   const speed = number("speed", values.speed, 0) ?? 1;
   if (speed === 0) throw new UsageError(`--speed must be above 0: got "${values.speed}"`);
   return {
@@ -158,6 +167,8 @@ function parse(args: readonly string[]) {
     replyTo: replyTo as ReplyMode,
     faults,
     speed,
+    ...(firstMac ? { firstMac } : {}),
+    ...(values.name ? { names: values.name } : {}),
   };
 }
 
@@ -242,6 +253,8 @@ export async function runEmulateCli(
       faults: parsed.faults,
       clock,
       announceOnStart: parsed.announce,
+      ...(parsed.firstMac ? { firstMac: parsed.firstMac } : {}),
+      ...(parsed.names ? { names: parsed.names } : {}),
     });
   } catch (error) {
     if (clock instanceof VirtualClock) clock.dispose();

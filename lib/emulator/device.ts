@@ -26,6 +26,7 @@ import type {
   ReplyMode,
   SubscriberInfo,
 } from "./types.ts";
+import { notifyAll } from "./notify.ts";
 
 const DEFAULT_MAC = "ac:cf:23:00:00:01";
 const DEFAULT_MODEL = "SOC005";
@@ -816,14 +817,6 @@ export class EmulatedDevice implements Disposable {
   }
 
   #emit(event: EmulatorEvent): void {
-    for (const listener of this.#listeners) {
-      try {
-        listener(event);
-      } catch (error) {
-        queueMicrotask(() => {
-          throw error;
-        });
-      }
-    }
+    notifyAll(this.#listeners, event);
   }
 }

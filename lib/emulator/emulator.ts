@@ -10,6 +10,7 @@ import { EmulatedDevice } from "./device.ts";
 import type { EmulatedDeviceOptions } from "./device_options.ts";
 import { FaultInjector, type FaultOptions } from "./faults.ts";
 import type { EmulatorEvent, OutgoingDatagram } from "./types.ts";
+import { notifyAll } from "./notify.ts";
 
 /**
  * Something that runs beside an emulated socket and stops with it, such as the pairing
@@ -264,15 +265,7 @@ class UdpEmulator implements Emulator {
   }
 
   #emit(event: EmulatorEvent): void {
-    for (const listener of this.#listeners) {
-      try {
-        listener(event);
-      } catch (error) {
-        queueMicrotask(() => {
-          throw error;
-        });
-      }
-    }
+    notifyAll(this.#listeners, event);
   }
 }
 

@@ -2,6 +2,7 @@
  * Seeded, reproducible network faults for an emulated socket: loss both ways, duplication,
  * delay with jitter, and reordering of what the socket sends.
  */
+import { numberStream } from "../util/hash.ts";
 
 /**
  * Options for {@linkcode FaultInjector}. Rates are probabilities from 0 to 1.
@@ -66,21 +67,6 @@ export interface FaultOptions {
   readonly reorderMs?: number;
 }
 
-/**
- * The mulberry32 generator: 32 bits of state, uniform floats in [0, 1). Small and fast; good
- * enough for fault patterns, not for anything secret.
- */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
 function checkRate(name: string, value: number): number {
   if (!(value >= 0 && value <= 1)) {
     throw new RangeError(
@@ -142,8 +128,8 @@ export class FaultInjector {
       );
     }
     // Two streams, so that traffic in one direction does not shift the other's pattern.
-    this.#inbound = mulberry32(seed);
-    this.#outbound = mulberry32(seed ^ 0x5bd1e995);
+    this.#inbound = numberStream(seed);
+    this.#outbound = numberStream(seed ^ 0x5bd1e995);
     this.#requestLoss = checkRate("requestLoss", options.requestLoss ?? 0);
     this.#replyLoss = checkRate("replyLoss", options.replyLoss ?? 0);
     this.#duplicate = checkRate("duplicate", options.duplicate ?? 0);

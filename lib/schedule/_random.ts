@@ -1,4 +1,4 @@
-import { hashString, numberStream } from "./_hash.ts";
+import { hashString, numberStream } from "../util/hash.ts";
 
 /**
  * The random offsets of one rule on one anchor day, in whole seconds, uniform in

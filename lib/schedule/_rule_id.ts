@@ -1,4 +1,4 @@
-import { hashString } from "./_hash.ts";
+import { hashString } from "../util/hash.ts";
 import type { DateRange, Rule, TimeSpec } from "./types.ts";
 
 /** `r` + 8 hex digits of what the rule does, so reordering or renaming rules keeps ids. */

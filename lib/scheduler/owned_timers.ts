@@ -6,6 +6,7 @@
  */
 import type { TimerRecord } from "../protocol/records.ts";
 import type { PlannedEvent } from "../schedule/plan_types.ts";
+import { hashString } from "../util/hash.ts";
 
 const LABEL_PREFIX = "s20:";
 const LABEL_LENGTH = 16;
@@ -49,16 +50,6 @@ export function ownerOf(record: TimerRecord): string | null {
   return text.startsWith(LABEL_PREFIX) ? text.slice(LABEL_PREFIX.length).trimEnd() : null;
 }
 
-/** 32-bit FNV-1a: a stable hash for ids. */
-function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h;
-}
-
 /** What makes two planned device events the same timer record. */
 function recordKey(event: PlannedEvent): string {
   const t = event.timer!;
@@ -91,7 +82,7 @@ export function compileRecords(
     const event = byKey.get(key)!;
     const t = event.timer!;
     // Linear probing from the hash keeps ids stable while the set of records is stable.
-    let id = (fnv1a(key) % 0xffff) + 1;
+    let id = (hashString(key) % 0xffff) + 1;
     while (used.has(id)) id = (id % 0xffff) + 1;
     used.add(id);
     const base = {

@@ -180,6 +180,15 @@ async function syncOne(
   let clock: SocketSyncReport["clock"] = null;
   let zoneReport: SocketSyncReport["zone"] = null;
   let timers: SocketSyncReport["timers"] = null;
+  const report = (verified: boolean, error: SocketSyncReport["error"]): SocketSyncReport => ({
+    socket: entry.alias,
+    mac: socket.mac,
+    clock,
+    zone: zoneReport,
+    timers,
+    verified,
+    error,
+  });
   try {
     const reading = await socket.clock();
     const off = clockIsOff(reading);
@@ -210,42 +219,16 @@ async function syncOne(
       unchanged: want.length - put.length,
       foreign: existing.filter((t) => ownerOf(t) === null).length,
     };
-    if (dryRun) {
-      return {
-        socket: entry.alias,
-        mac: socket.mac,
-        clock,
-        zone: zoneReport,
-        timers,
-        verified: false,
-        error: null,
-      };
-    }
+    if (dryRun) return report(false, null);
     // Removals first: they free room in the socket's table for the additions.
     for (const t of remove) await socket.removeTimer(t.id);
     for (const t of put) await socket.putTimer(t);
     const after = await socket.timers();
     const verified = want.every((d) => after.some((t) => same(t, d))) &&
       !after.some((t) => (ownerOf(t) !== null || prune) && !want.some((d) => d.id === t.id));
-    return {
-      socket: entry.alias,
-      mac: socket.mac,
-      clock,
-      zone: zoneReport,
-      timers,
-      verified,
-      error: null,
-    };
+    return report(verified, null);
   } catch (error) {
-    return {
-      socket: entry.alias,
-      mac: socket.mac,
-      clock,
-      zone: zoneReport,
-      timers,
-      verified: false,
-      error: errorOf(error),
-    };
+    return report(false, errorOf(error));
   }
 }
 

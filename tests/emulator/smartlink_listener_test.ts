@@ -3,6 +3,7 @@
  * including capture c2's own sequence, announcement pacing on a virtual clock, sharing 48899 with
  * the AT listener, and once with real broadcasts between two network namespaces.
  */
+import { createNetns, netnsProblem, runIn } from "../helpers/netns.ts";
 import assert from "node:assert/strict";
 import { listenUdp, Mac, sleep, systemClock, VirtualClock } from "../../mod.ts";
 import type { Datagram, DatagramTransport, NetAddress } from "../../lib/transport/types.ts";
@@ -330,77 +331,7 @@ Deno.test("startSmartlinkListener() refuses a bad MAC, IP or pacing and closes w
 
 const ROOT = new URL("../../", import.meta.url);
 
-function netnsProblem(): string | null {
-  if (Deno.build.os !== "linux") return "network namespaces need Linux";
-  const name = `s20probe${Deno.pid}${Math.floor(Math.random() * 1e6)}`;
-  try {
-    const add = new Deno.Command("ip", { args: ["netns", "add", name], stderr: "piped" })
-      .outputSync();
-    if (!add.success) {
-      return `"ip netns add" failed: ${new TextDecoder().decode(add.stderr).trim()}`;
-    }
-    new Deno.Command("ip", { args: ["netns", "del", name] }).outputSync();
-    return null;
-  } catch (error) {
-    return `cannot run "ip": ${(error as Error).message}`;
-  }
-}
-
-const NETNS_PROBLEM = netnsProblem();
-if (NETNS_PROBLEM !== null) {
-  // deno-lint-ignore no-console
-  console.warn(`skipping the smartlink broadcast test: ${NETNS_PROBLEM}`);
-}
-
-async function ip(...args: string[]): Promise<void> {
-  const out = await new Deno.Command("ip", { args, stdout: "piped", stderr: "piped" }).output();
-  if (!out.success) {
-    throw new Error(`ip ${args.join(" ")}: ${new TextDecoder().decode(out.stderr).trim()}`);
-  }
-}
-
-async function runIn(
-  ns: string,
-  script: string,
-  timeoutMs: number,
-  onLine?: (line: string) => void,
-): Promise<{ lines: string[]; stderr: string; code: number }> {
-  const child = new Deno.Command("ip", {
-    args: [
-      "netns",
-      "exec",
-      ns,
-      Deno.execPath(),
-      "run",
-      "-A",
-      "--unstable-net",
-      "--no-config",
-      "--no-lock",
-      script,
-    ],
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-  try {
-    const stderr = new Response(child.stderr).text();
-    const lines: string[] = [];
-    let buffer = "";
-    for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
-      buffer += chunk;
-      for (let i = buffer.indexOf("\n"); i >= 0; i = buffer.indexOf("\n")) {
-        const line = buffer.slice(0, i);
-        buffer = buffer.slice(i + 1);
-        lines.push(line);
-        onLine?.(line);
-      }
-    }
-    const status = await child.status;
-    return { lines, stderr: await stderr, code: status.code };
-  } finally {
-    clearTimeout(timer);
-  }
-}
+const NETNS_PROBLEM = netnsProblem("the smartlink broadcast test");
 
 const DEVICE_SCRIPT = `
 import { startAtListener } from "${new URL("lib/emulator/at_listener.ts", ROOT).href}";
@@ -462,44 +393,28 @@ Deno.test({
     "SmartlinkListener hears broadcast lengths and broadcasts its announcements (network namespaces)",
   ignore: NETNS_PROBLEM !== null,
   async fn() {
-    const tag = `${Deno.pid % 100000}${Math.floor(Math.random() * 1e5)}`;
-    const [device, phone] = [`s20sl${tag}d`, `s20sl${tag}p`];
     const dir = await Deno.makeTempDir({ prefix: "s20_smartlink_netns_" });
-    const created: string[] = [];
     try {
-      for (const ns of [device, phone]) {
-        await ip("netns", "add", ns);
-        created.push(ns);
-      }
-      await ip(
-        "-n",
-        device,
-        "link",
-        "add",
-        "s20dev",
-        "type",
-        "veth",
-        "peer",
-        "name",
-        "s20phone",
-        "netns",
-        phone,
-      );
-      await ip("-n", device, "addr", "add", "192.0.2.243/24", "dev", "s20dev");
-      await ip("-n", phone, "addr", "add", "192.0.2.11/24", "dev", "s20phone");
-      for (const [ns, dev] of [[device, "s20dev"], [phone, "s20phone"]] as const) {
-        await ip("-n", ns, "link", "set", "lo", "up");
-        await ip("-n", ns, "link", "set", dev, "up");
-      }
+      await using net = await createNetns("192.0.2.243/24", "192.0.2.11/24");
+      const { device, phone } = net;
       await Deno.writeTextFile(`${dir}/device.js`, DEVICE_SCRIPT);
       await Deno.writeTextFile(`${dir}/phone.js`, PHONE_SCRIPT);
 
       const { promise: ready, resolve: onReady } = Promise.withResolvers<void>();
-      const deviceRun = runIn(device, `${dir}/device.js`, 20_000, (line) => {
-        if (line.includes('"ready"')) onReady();
+      const device_ = runIn(device, ["--no-config", "--no-lock", `${dir}/device.js`], {
+        timeoutMs: 20_000,
+        closeStdin: true,
+        onLine: (line) => {
+          if (line.includes('"ready"')) onReady();
+        },
       });
+      const deviceRun = device_.done.then((r) => ({ ...r, lines: device_.lines }));
       await Promise.race([ready, deviceRun]);
-      const phoneRun = await runIn(phone, `${dir}/phone.js`, 20_000);
+      const phone_ = runIn(phone, ["--no-config", "--no-lock", `${dir}/phone.js`], {
+        timeoutMs: 20_000,
+        closeStdin: true,
+      });
+      const phoneRun = { ...(await phone_.done), lines: phone_.lines };
       const deviceOut = await deviceRun;
       const context = `phone: ${phoneRun.stderr}\ndevice: ${deviceOut.stderr}`;
       assert.equal(phoneRun.code, 0, context);
@@ -524,7 +439,6 @@ Deno.test({
         );
       }
     } finally {
-      for (const ns of created) await ip("netns", "del", ns).catch(() => {});
       await Deno.remove(dir, { recursive: true });
     }
   },

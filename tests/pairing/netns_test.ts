@@ -6,7 +6,7 @@
  * address, port 49999), each followed by finding and setting up the emulated S20 that joined.
  */
 import assert from "node:assert/strict";
-import { createNetns, ip, netnsProblem, runIn } from "./_netns.ts";
+import { createNetns, ip, netnsProblem, runIn } from "../helpers/netns.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 const CONFIG = ["--config", new URL("deno.json", ROOT).pathname];

@@ -3,28 +3,12 @@
  * message or a DecodeError and nothing else (at least 100,000 cases each per run).
  */
 import assert from "node:assert/strict";
-import { decode, DecodeError, encode, type Message } from "../../mod.ts";
+import { COMMANDS, decode, DecodeError, encode, type Message } from "../../mod.ts";
 import { GOLDEN } from "../fixtures/golden_packets.ts";
 import { fc, message, senderOf } from "./arbitraries.ts";
 
 const HOSTILE_RUNS = 100_000;
-const KNOWN = [
-  "qa",
-  "qg",
-  "cl",
-  "dc",
-  "sf",
-  "hb",
-  "rt",
-  "tm",
-  "cs",
-  "cd",
-  "ts",
-  "mp",
-  "lt",
-  "dl",
-  "gt",
-];
+const KNOWN = Object.keys(COMMANDS);
 
 function withoutRaw(m: Message): unknown {
   if (m.kind === "socketData" || m.kind === "writeSocketData") {

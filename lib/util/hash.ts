@@ -1,3 +1,5 @@
+/** Small, stable, non-cryptographic hashing and pseudo-random numbers shared by the code base. */
+
 // FNV-1a, 32 bits: offset basis 2166136261 and prime 16777619 from the FNV reference
 // (IETF draft-eastlake-fnv, "FNV-1a"). Not cryptographic; we need stable, well-mixed seeds.
 const FNV_OFFSET = 0x811c9dc5;

@@ -1,5 +1,10 @@
 /**
- * Two network namespaces joined by a veth pair, for tests that need real broadcasts (§5.1: the
+ * Network namespaces for tests that need real broadcasts: two hosts joined by a veth pair, or a
+ * LAN of several behind a bridge, on TEST-NET or the S20's AP subnet. Nothing leaves them;
+ * they are deleted on dispose. Needs root and `ip`; tests skip with a printed reason where
+ * namespaces cannot be made.
+ *
+ * Pairs: two network namespaces joined by a veth pair, for tests that need real broadcasts (§5.1: the
  * assist password to 10.10.100.255; §5.2: smartlink to the subnet broadcast address). Nothing
  * leaves them; they are deleted in `finally`. Needs root and `ip`; tests skip with a printed
  * reason where namespaces cannot be made.
@@ -72,6 +77,8 @@ export async function createNetns(deviceIp: string, phoneIp: string): Promise<Ne
 /** A program running in a namespace: its output lines so far, and its end. */
 export interface Running {
   readonly lines: string[];
+  /** Sends a signal (SIGTERM by default) to stop it. */
+  kill(signal?: Deno.Signal): void;
   /** Closes its standard input (device scripts stop on it). */
   closeStdin(): Promise<void>;
   readonly done: Promise<{ code: number; stdout: string; stderr: string }>;
@@ -128,5 +135,76 @@ export function runIn(
     writer.releaseLock();
     return { code: status.code, stdout, stderr: await stderr };
   })();
-  return { lines, closeStdin, done };
+  const kill = (signal: Deno.Signal = "SIGTERM") => {
+    try {
+      child.kill(signal);
+    } catch {
+      // Already exited.
+    }
+  };
+  return { lines, closeStdin, done, kill };
+}
+
+/** Waits until `running` has printed `count` lines, or `ms` pass. */
+export async function waitForLines(
+  running: Running,
+  count: number,
+  ms = 10_000,
+): Promise<string[]> {
+  const deadline = performance.now() + ms;
+  while (running.lines.length < count && performance.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return running.lines;
+}
+
+/** Hosts on one /24 joined by a bridge in a switch namespace; each host is a namespace. */
+export interface Lan extends AsyncDisposable {
+  readonly hosts: readonly { readonly ns: string; readonly ip: string }[];
+}
+
+/** Creates a LAN of hosts with these addresses (such as `192.0.2.11`), all on one /24. */
+export async function createLan(addresses: readonly string[]): Promise<Lan> {
+  const tag = `${Deno.pid % 10000}${Math.floor(Math.random() * 1e4)}`;
+  const bridge = `s20sw${tag}`;
+  const created: string[] = [];
+  const dispose = async () => {
+    for (const ns of created) await ip("netns", "del", ns).catch(() => {});
+  };
+  try {
+    await ip("netns", "add", bridge);
+    created.push(bridge);
+    await ip("-n", bridge, "link", "add", "br0", "type", "bridge");
+    await ip("-n", bridge, "link", "set", "br0", "up");
+    const hosts: { ns: string; ip: string }[] = [];
+    for (const [i, address] of addresses.entries()) {
+      const ns = `s20h${tag}${i}`;
+      await ip("netns", "add", ns);
+      created.push(ns);
+      await ip(
+        "-n",
+        bridge,
+        "link",
+        "add",
+        `p${i}`,
+        "type",
+        "veth",
+        "peer",
+        "name",
+        "eth0",
+        "netns",
+        ns,
+      );
+      await ip("-n", bridge, "link", "set", `p${i}`, "master", "br0");
+      await ip("-n", bridge, "link", "set", `p${i}`, "up");
+      await ip("-n", ns, "addr", "add", `${address}/24`, "dev", "eth0");
+      await ip("-n", ns, "link", "set", "eth0", "up");
+      await ip("-n", ns, "link", "set", "lo", "up");
+      hosts.push({ ns, ip: address });
+    }
+    return { hosts, [Symbol.asyncDispose]: dispose };
+  } catch (error) {
+    await dispose();
+    throw error;
+  }
 }
