@@ -9,6 +9,7 @@
  *
  *   deno run -A scripts/bench_client.ts [roundtrip] [fleet] [idle] [--idle-seconds 60]
  */
+import { emulateElsewhere, peakRssMb, percentile } from "./_emulate_elsewhere.ts";
 import process from "node:process";
 import { S20Client } from "../mod.ts";
 import { startEmulator } from "../lib/emulator/emulator.ts";
@@ -16,10 +17,6 @@ import { startEmulator } from "../lib/emulator/emulator.ts";
 const args = Deno.args.filter((a) => !a.startsWith("--"));
 const which = new Set(args.length > 0 ? args : ["roundtrip", "fleet", "idle"]);
 const idleSeconds = Number(Deno.args[Deno.args.indexOf("--idle-seconds") + 1] ?? 60) || 60;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
-}
 
 async function roundTrip(): Promise<void> {
   await using emulator = await startEmulator({
@@ -45,61 +42,8 @@ async function roundTrip(): Promise<void> {
   );
 }
 
-interface Emulated {
-  mac: string;
-  address: string;
-  port: number;
-}
-
-/** Starts `count` emulated sockets in another process; returns them and a stop function. */
-async function emulateElsewhere(count: number, first: string, loss: number) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      "--unstable-net",
-      new URL("./emulate.ts", import.meta.url).pathname,
-      "--count",
-      String(count),
-      "--address",
-      first,
-      "--port",
-      "10000",
-      "--reply-to",
-      "source",
-      "--loss",
-      String(loss),
-      "--seed",
-      "7",
-      "--json",
-    ],
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const sockets: Emulated[] = [];
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = "";
-  while (sockets.length < count) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error("emulate exited early");
-    buffer += value;
-    const lines = buffer.split("\n");
-    buffer = lines.pop()!;
-    for (const line of lines) if (line.trim()) sockets.push(JSON.parse(line));
-  }
-  return {
-    sockets,
-    async stop() {
-      child.kill("SIGTERM");
-      reader.releaseLock();
-      await child.stdout.cancel().catch(() => {});
-      await child.status;
-    },
-  };
-}
-
 async function fleet(loss: number, first: string): Promise<void> {
-  const emulated = await emulateElsewhere(200, first, loss);
+  const emulated = await emulateElsewhere(200, first, { loss });
   try {
     await using client = new S20Client({ hostname: "127.0.0.1", port: 0, timeout: 10_000 });
     const handles = emulated.sockets.map((s) =>
@@ -120,14 +64,8 @@ async function fleet(loss: number, first: string): Promise<void> {
   }
 }
 
-function peakRssMb(): number {
-  const status = Deno.readTextFileSync("/proc/self/status");
-  const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
-  return kb / 1024;
-}
-
 async function idle(): Promise<void> {
-  const emulated = await emulateElsewhere(200, "127.0.63.1", 0);
+  const emulated = await emulateElsewhere(200, "127.0.63.1");
   try {
     await using client = new S20Client({ hostname: "127.0.0.1", port: 0 });
     const handles = emulated.sockets.map((s) =>

@@ -8,6 +8,7 @@
  *
  *   deno run -A scripts/bench_daemon.ts [lateness] [idle] [--idle-seconds 60]
  */
+import { emulateElsewhere, peakRssMb, percentile } from "./_emulate_elsewhere.ts";
 import process from "node:process";
 import { S20Client } from "../mod.ts";
 import { SchedulerDaemon } from "../lib/scheduler/daemon.ts";
@@ -17,47 +18,6 @@ const args = Deno.args.filter((a) => !a.startsWith("--"));
 const which = new Set(args.length > 0 ? args : ["lateness", "idle"]);
 const idleSeconds = Number(Deno.args[Deno.args.indexOf("--idle-seconds") + 1] ?? 60) || 60;
 
-interface Emulated {
-  mac: string;
-  address: string;
-  port: number;
-}
-
-async function emulateElsewhere(count: number, first: string) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run", "-A", new URL("./emulate.ts", import.meta.url).pathname, "--count", String(count),
-      "--address", first, "--port", "10000", "--reply-to", "source", "--json",
-    ],
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  const sockets: Emulated[] = [];
-  let buffer = "";
-  while (sockets.length < count) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error("emulate exited early");
-    buffer += value;
-    const lines = buffer.split("\n");
-    buffer = lines.pop()!;
-    for (const line of lines) if (line.trim()) sockets.push(JSON.parse(line));
-  }
-  return {
-    sockets,
-    async stop() {
-      child.kill("SIGTERM");
-      reader.releaseLock();
-      await child.stdout.cancel().catch(() => {});
-      await child.status;
-    },
-  };
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
-}
-
 const hms = (d: Date) => d.toISOString().slice(11, 19);
 
 async function lateness(): Promise<void> {
@@ -65,11 +25,21 @@ async function lateness(): Promise<void> {
   const dir = await Deno.makeTempDir();
   try {
     const start = new Date(Math.ceil((Date.now() + 8000) / 1000) * 1000);
-    const sockets = emulated.sockets.map((s, i) => `  s${i}: { mac: "${s.mac}", ip: ${s.address} }`);
-    const rules = Array.from({ length: 50 }, (_, i) =>
-      `  - { sockets: s${i % 5}, at: "${hms(new Date(start.getTime() + i * 1000))}", action: ${i % 2 ? "off" : "on"}, run: host }`);
+    const sockets = emulated.sockets.map((s, i) =>
+      `  s${i}: { mac: "${s.mac}", ip: ${s.address} }`
+    );
+    const rules = Array.from(
+      { length: 50 },
+      (_, i) =>
+        `  - { sockets: s${i % 5}, at: "${hms(new Date(start.getTime() + i * 1000))}", action: ${
+          i % 2 ? "off" : "on"
+        }, run: host }`,
+    );
     const file = `${dir}/bench.yaml`;
-    await Deno.writeTextFile(file, `timezone: UTC\nsockets:\n${sockets.join("\n")}\nrules:\n${rules.join("\n")}\n`);
+    await Deno.writeTextFile(
+      file,
+      `timezone: UTC\nsockets:\n${sockets.join("\n")}\nrules:\n${rules.join("\n")}\n`,
+    );
     await using client = new S20Client({ hostname: "127.0.0.1", port: 0 });
     const fired: { late: number; done: number }[] = [];
     const daemon = new SchedulerDaemon({
@@ -90,8 +60,12 @@ async function lateness(): Promise<void> {
     const late = fired.map((f) => f.late).sort((a, b) => a - b);
     const done = fired.map((f) => f.done).sort((a, b) => a - b);
     console.log(
-      `lateness: ${fired.length} host events 1 s apart: start of switch late by p50 ${percentile(late, 0.5)} ms, ` +
-        `p99 ${percentile(late, 0.99)} ms; switch confirmed p50 ${percentile(done, 0.5)} ms, p99 ${percentile(done, 0.99)} ms`,
+      `lateness: ${fired.length} host events 1 s apart: start of switch late by p50 ${
+        percentile(late, 0.5)
+      } ms, ` +
+        `p99 ${percentile(late, 0.99)} ms; switch confirmed p50 ${percentile(done, 0.5)} ms, p99 ${
+          percentile(done, 0.99)
+        } ms`,
     );
   } finally {
     await emulated.stop();
@@ -99,28 +73,31 @@ async function lateness(): Promise<void> {
   }
 }
 
-function peakRssMb(): number {
-  const kb = Number(/VmHWM:\s+(\d+) kB/.exec(Deno.readTextFileSync("/proc/self/status"))?.[1] ?? 0);
-  return kb / 1024;
-}
-
 async function idle(): Promise<void> {
   const emulated = await emulateElsewhere(50, "127.0.113.1");
   const dir = await Deno.makeTempDir();
   try {
-    const sockets = emulated.sockets.map((s, i) => `  s${i}: { mac: "${s.mac}", ip: ${s.address} }`);
+    const sockets = emulated.sockets.map((s, i) =>
+      `  s${i}: { mac: "${s.mac}", ip: ${s.address} }`
+    );
     // 200 rules of every kind, none due in the next minutes (the test is idle).
     const rules = Array.from({ length: 200 }, (_, i) => {
       const s = `s${i % 50}`;
       switch (i % 5) {
         case 0:
-          return `  - { sockets: ${s}, at: "0${i % 6}:${String(i % 60).padStart(2, "0")}", action: on, days: mon-fri }`;
+          return `  - { sockets: ${s}, at: "0${i % 6}:${
+            String(i % 60).padStart(2, "0")
+          }", action: on, days: mon-fri }`;
         case 1:
           return `  - { sockets: ${s}, at: sunset-${i % 97}m, action: on }`;
         case 2:
-          return `  - { sockets: ${s}, on: sunrise, off: "0${i % 3 + 7}:${String(i % 60).padStart(2, "0")}", random: 10m }`;
+          return `  - { sockets: ${s}, on: sunrise, off: "0${i % 3 + 7}:${
+            String(i % 60).padStart(2, "0")
+          }", random: 10m }`;
         case 3:
-          return `  - { sockets: ${s}, on: "02:${String(i % 60).padStart(2, "0")}", off: "03:00", dates: [01-01..12-31] }`;
+          return `  - { sockets: ${s}, on: "02:${
+            String(i % 60).padStart(2, "0")
+          }", off: "03:00", dates: [01-01..12-31] }`;
         default:
           return `  - { sockets: ${s}, cron: "${i % 60} 4 * * *", action: off }`;
       }
@@ -128,7 +105,9 @@ async function idle(): Promise<void> {
     const file = `${dir}/bench.yaml`;
     await Deno.writeTextFile(
       file,
-      `timezone: UTC\nlocation: { latitude: 51.5, longitude: -0.12 }\nsockets:\n${sockets.join("\n")}\nrules:\n${rules.join("\n")}\n`,
+      `timezone: UTC\nlocation: { latitude: 51.5, longitude: -0.12 }\nsockets:\n${
+        sockets.join("\n")
+      }\nrules:\n${rules.join("\n")}\n`,
     );
     await using client = new S20Client({ hostname: "127.0.0.1", port: 0 });
     const daemon = new SchedulerDaemon({ file, controller: client, watch: false });
@@ -144,9 +123,15 @@ async function idle(): Promise<void> {
     await daemon.stop();
     const cpuMs = (cpu.user + cpu.system) / 1000;
     console.log(
-      `idle: daemon with 50 sockets and 200 rules (start and first sync ${startup.toFixed(0)} ms, ` +
-        `${ready}/50 socket tables verified), idle ${(wall / 1000).toFixed(0)} s: CPU ${cpuMs.toFixed(0)} ms ` +
-        `(${((cpuMs / wall) * 100).toFixed(2)} % of one core), peak RSS ${peakRssMb().toFixed(1)} MB`,
+      `idle: daemon with 50 sockets and 200 rules (start and first sync ${
+        startup.toFixed(0)
+      } ms, ` +
+        `${ready}/50 socket tables verified), idle ${(wall / 1000).toFixed(0)} s: CPU ${
+          cpuMs.toFixed(0)
+        } ms ` +
+        `(${((cpuMs / wall) * 100).toFixed(2)} % of one core), peak RSS ${
+          peakRssMb().toFixed(1)
+        } MB`,
     );
   } finally {
     await emulated.stop();

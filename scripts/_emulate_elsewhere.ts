@@ -1,0 +1,62 @@
+/**
+ * Emulated sockets in a separate process (`scripts/emulate.ts`), so a benchmark measures only
+ * its own process. Used by the bench scripts.
+ */
+
+/** One emulated socket as `emulate --json` reports it. */
+export interface Emulated {
+  readonly mac: string;
+  readonly address: string;
+  readonly port: number;
+}
+
+/** Starts `count` sockets from `first` upward on port 10000 (replying to the source port). */
+export async function emulateElsewhere(
+  count: number,
+  first: string,
+  options: { loss?: number; seed?: number } = {},
+): Promise<{ sockets: Emulated[]; stop(): Promise<void> }> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      new URL("./emulate.ts", import.meta.url).pathname,
+      ...["--count", String(count), "--address", first, "--port", "10000"],
+      ...["--reply-to", "source", "--json"],
+      ...["--loss", String(options.loss ?? 0), "--seed", String(options.seed ?? 7)],
+    ],
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  const sockets: Emulated[] = [];
+  let buffer = "";
+  while (sockets.length < count) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error("emulate exited early");
+    buffer += value;
+    const lines = buffer.split("\n");
+    buffer = lines.pop()!;
+    for (const line of lines) if (line.trim()) sockets.push(JSON.parse(line));
+  }
+  return {
+    sockets,
+    async stop() {
+      child.kill("SIGTERM");
+      reader.releaseLock();
+      await child.stdout.cancel().catch(() => {});
+      await child.status;
+    },
+  };
+}
+
+/** The value at percentile `p` (0–1) of an ascending array. */
+export function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
+}
+
+/** Peak resident memory of this process so far, in MB (Linux). */
+export function peakRssMb(): number {
+  const kb = Number(/VmHWM:\s+(\d+) kB/.exec(Deno.readTextFileSync("/proc/self/status"))?.[1] ?? 0);
+  return kb / 1024;
+}
