@@ -153,7 +153,9 @@ function parse(args: readonly string[]) {
   };
   const firstMac = values.mac === undefined ? undefined : Mac.tryParse(values.mac);
   if (firstMac === null) {
-    throw new UsageError(`--mac must be a MAC address such as ac:cf:23:00:00:01: got "${values.mac}"`);
+    throw new UsageError(
+      `--mac must be a MAC address such as ac:cf:23:00:00:01: got "${values.mac}"`,
+    );
   }
   const speed = number("speed", values.speed, 0) ?? 1;
   if (speed === 0) throw new UsageError(`--speed must be above 0: got "${values.speed}"`);
