@@ -201,12 +201,12 @@ Deno.test("formatIssues() orders issues by place", () => {
   assert.equal(text, "a.yaml:2:3: left\na.yaml:2:7: right\na.yaml:9:1: late");
 });
 
-Deno.test("the YAML example in FORMAT.md is a valid schedule", () => {
-  const markdown = Deno.readTextFileSync(
-    new URL("../../lib/schedule/FORMAT.md", import.meta.url),
-  );
-  const block = /```yaml\n([\s\S]*?)```/.exec(markdown)?.[1];
-  assert.ok(block !== undefined, "FORMAT.md has a yaml block");
-  const { errors } = checkSchedule(block, { file: "FORMAT.md", defaultTimeZone: "UTC" });
+Deno.test("the schedule example in the README is a valid schedule", () => {
+  const markdown = Deno.readTextFileSync(new URL("../../README.md", import.meta.url));
+  // The README's first yaml block with rules is the format's example.
+  const block = [...markdown.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!)
+    .find((text) => text.includes("rules:"));
+  assert.ok(block !== undefined, "README.md has a schedule example");
+  const { errors } = checkSchedule(block, { file: "README.md", defaultTimeZone: "UTC" });
   assert.deepEqual(errors, []);
 });
