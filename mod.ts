@@ -1,8 +1,11 @@
 /**
  * s20: control Orvibo S20 Wi-Fi sockets on the LAN, with no cloud.
  *
- * This module holds the protocol codec (`decode`, `encode` and the types they use). The
- * emulator is at `@s20/s20/emulator` and the schedule language at `@s20/s20/schedule`.
+ * This module holds the protocol codec (`decode`, `encode` and the types they use), the UDP
+ * client (`S20Client`) and `connect()`, which goes through a running s20 daemon when there is
+ * one (it owns UDP port 10000) and else talks UDP itself. The emulator is at
+ * `@s20/s20/emulator`, the schedule language at `@s20/s20/schedule`, the daemon at
+ * `@s20/s20/scheduler` and its local API at `@s20/s20/api`.
  *
  * @example Decode a packet captured from a real socket
  * ```ts
@@ -47,7 +50,7 @@ export {
   S20Socket,
 } from "./lib/client/socket.ts";
 export type { S20Event } from "./lib/client/events.ts";
-export type { Controller, SocketController } from "./lib/client/controller.ts";
+export type { Controller, EventsOptions, SocketController } from "./lib/client/controller.ts";
 export { findSocketByName, socketNames } from "./lib/client/find_by_name.ts";
 export type { DiscoveryTarget, SocketTarget } from "./lib/client/targets.ts";
 export {
@@ -57,3 +60,6 @@ export {
   type Weekday,
 } from "./lib/client/timer_spec.ts";
 export { type PortOwner, udpPortOwners } from "./lib/transport/port_owner.ts";
+export { connect, type ConnectOptions } from "./lib/api/connect.ts";
+export { DaemonInsecureError, DaemonUnavailableError } from "./lib/api/errors.ts";
+export type { EnvReader } from "./lib/api/paths.ts";

@@ -5,6 +5,8 @@ Deno.test("mod.ts exports exactly the documented API", async () => {
   const names = Object.keys(await import("../mod.ts")).sort();
   assert.deepEqual(names, [
     "COMMANDS",
+    "DaemonInsecureError",
+    "DaemonUnavailableError",
     "DecodeError",
     "DeviceNotFoundError",
     "DeviceTimeoutError",
@@ -20,6 +22,7 @@ Deno.test("mod.ts exports exactly the documented API", async () => {
     "UnsupportedRuntimeError",
     "VirtualClock",
     "WEEKDAY_BITS",
+    "connect",
     "dateToDeviceTime",
     "decode",
     "defaultTargets",

@@ -26,6 +26,8 @@ export interface CommandSpec {
   readonly subcommands?: readonly CommandSpec[];
   /** Whether the command talks to sockets (and so accepts the network flags). */
   readonly network?: boolean;
+  /** The command is the daemon (it owns UDP port 10000): it never routes through one. */
+  readonly ownsPort?: boolean;
   /** Hand the raw arguments to `run` unparsed (the command parses its own flags). */
   readonly passthrough?: boolean;
   readonly run?: (ctx: CommandContext) => Promise<number | void>;

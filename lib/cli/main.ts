@@ -56,6 +56,17 @@ function findCommand(args: readonly string[]): { spec: CommandSpec; path: string
   return { spec: sub, path: `${spec.name} ${sub.name}`, rest: subRest };
 }
 
+/** A permission Deno refused: what to run instead, not a stack trace. */
+function permissionError(error: Error): S20Error {
+  return new S20Error(
+    "PERMISSION",
+    `${error.message.replace(/, run again with .*$/, "")}. Run s20 with --allow-net --allow-read ` +
+      "--allow-write --allow-env --allow-sys (Deno needs read and write access to use the " +
+      "daemon's Unix socket), or use the compiled binary",
+    { cause: error },
+  );
+}
+
 function exitCodeOf(error: unknown): number {
   if (error instanceof UsageError || error instanceof DecodeError) return EXIT.usage;
   if (error instanceof DeviceNotFoundError) return EXIT.notFound;
@@ -148,7 +159,7 @@ export async function main(
         (hosts.length > 0 && hosts.every(isLoopback) ? "127.0.0.1" : "0.0.0.0");
       client = openController({
         io,
-        direct: flags.direct === true,
+        direct: flags.direct === true || found.spec.ownsPort === true,
         hostname: bind,
         port: localPort ?? 10000,
         timeout: timeoutMs,
@@ -189,7 +200,8 @@ export async function main(
     };
     const code = await found.spec.run(ctx);
     return code ?? EXIT.ok;
-  } catch (error) {
+  } catch (caught) {
+    const error = caught instanceof Deno.errors.NotCapable ? permissionError(caught) : caught;
     const code = exitCodeOf(error);
     if (
       code === EXIT.device && !(error instanceof S20Error) &&

@@ -17,7 +17,7 @@ import type { S20Event } from "./events.ts";
 import { exchange } from "./exchange.ts";
 import { RttEstimator } from "./rtt.ts";
 import { S20Socket, type SocketContext } from "./socket.ts";
-import type { Controller, SocketController } from "./controller.ts";
+import type { Controller, EventsOptions } from "./controller.ts";
 import {
   allLoopback,
   type DiscoveryTarget,
@@ -226,7 +226,12 @@ export class S20Client implements Controller {
   socket(target: SocketTarget): S20Socket {
     const { mac, address } = parseSocketTarget(target);
     const known = mac ? this.#sockets.get(mac) : undefined;
-    if (known) return known;
+    if (known) {
+      // A handle first named by MAC alone takes an address given later (a long-lived client,
+      // such as the daemon's, meets the same socket named both ways).
+      if (address) known.useAddress(address);
+      return known;
+    }
     const fromRegistry = mac ? this.#known.get(mac) : undefined;
     const socket = new S20Socket(
       this.#ctx,
@@ -288,12 +293,7 @@ export class S20Client implements Controller {
    * Iterates live events of every socket this client hears from. Sockets passed in
    * `keepAlive` are kept subscribed while the iteration runs, so their pushes keep coming.
    */
-  events(
-    options: {
-      readonly signal?: AbortSignal;
-      readonly keepAlive?: readonly SocketController[];
-    } = {},
-  ): AsyncIterableIterator<S20Event> {
+  events(options: EventsOptions = {}): AsyncIterableIterator<S20Event> {
     const { signal, keepAlive = [] } = options;
     const stop = signal ? AbortSignal.any([signal, this.#closing.signal]) : this.#closing.signal;
     const iterator = this.#events.subscribe(stop);

@@ -99,6 +99,26 @@ export interface SocketController {
 }
 
 /**
+ * Options of {@linkcode Controller.events}.
+ *
+ * @example Follow events for ten seconds, keeping one socket subscribed
+ * ```ts
+ * import type { EventsOptions, SocketController } from "@s20/s20";
+ *
+ * const options = (lamp: SocketController): EventsOptions => ({
+ *   signal: AbortSignal.timeout(10_000),
+ *   keepAlive: [lamp],
+ * });
+ * ```
+ */
+export interface EventsOptions {
+  /** Ends the iteration. */
+  readonly signal?: AbortSignal;
+  /** Sockets kept subscribed while the iteration runs, so their pushes keep coming. */
+  readonly keepAlive?: readonly SocketController[];
+}
+
+/**
  * Access to sockets: handles, discovery and live events.
  *
  * @example
@@ -118,12 +138,7 @@ export interface Controller extends AsyncDisposable {
   /** Finds sockets. */
   discover(options?: DiscoverOptions): AsyncIterableIterator<DiscoveredSocket>;
   /** Live events, keeping the given sockets subscribed. */
-  events(
-    options?: {
-      readonly signal?: AbortSignal;
-      readonly keepAlive?: readonly SocketController[];
-    },
-  ): AsyncIterableIterator<S20Event>;
+  events(options?: EventsOptions): AsyncIterableIterator<S20Event>;
   /** Releases the connection. */
   close(): Promise<void>;
 }

@@ -4,10 +4,27 @@
  * (a slow `watch` or API client must never stall the daemon).
  */
 
+/** How one subscriber takes events. */
+export interface SubscribeOptions<T> {
+  /** Ends the iteration when aborted. */
+  readonly signal?: AbortSignal;
+  /** Only events this accepts are queued (and counted when dropped). */
+  readonly accept?: (event: T) => boolean;
+  /**
+   * Makes the item that stands for `count` events dropped from a full queue. Without it drops
+   * are silent; with it, the iteration yields this item where the dropped events would have
+   * been (before the oldest event still queued), so a consumer knows exactly what it missed.
+   */
+  readonly dropped?: (count: number) => T;
+}
+
 interface Subscriber<T> {
   queue: T[];
   wake: (() => void) | null;
   done: boolean;
+  /** Events dropped since the last item taken. */
+  dropped: number;
+  accept: ((event: T) => boolean) | undefined;
 }
 
 export class EventHub<T> {
@@ -26,15 +43,25 @@ export class EventHub<T> {
 
   emit(event: T): void {
     for (const s of this.#subscribers) {
-      if (s.queue.length >= this.#limit) s.queue.shift();
+      if (s.accept && !s.accept(event)) continue;
+      if (s.queue.length >= this.#limit) {
+        s.queue.shift();
+        s.dropped++;
+      }
       s.queue.push(event);
       s.wake?.();
     }
   }
 
-  /** Iterates events emitted from now on, until `signal` aborts, `return()` or `close()`. */
-  subscribe(signal?: AbortSignal): AsyncIterableIterator<T> {
-    const s: Subscriber<T> = { queue: [], wake: null, done: this.#closed };
+  /**
+   * Iterates events emitted from now on, until the signal aborts, `return()` or `close()`.
+   * Takes a signal, or options.
+   */
+  subscribe(options?: AbortSignal | SubscribeOptions<T>): AsyncIterableIterator<T> {
+    const { signal, accept, dropped } = options instanceof AbortSignal
+      ? { signal: options } as SubscribeOptions<T>
+      : options ?? {};
+    const s: Subscriber<T> = { queue: [], wake: null, done: this.#closed, dropped: 0, accept };
     const finish = () => {
       s.done = true;
       this.#subscribers.delete(s);
@@ -42,7 +69,7 @@ export class EventHub<T> {
       s.wake?.();
     };
     if (signal?.aborted) s.done = true;
-    else {
+    else if (!s.done) {
       this.#subscribers.add(s);
       signal?.addEventListener("abort", finish, { once: true });
     }
@@ -52,7 +79,16 @@ export class EventHub<T> {
           await new Promise<void>((resolve) => (s.wake = resolve));
           s.wake = null;
         }
-        if (s.queue.length > 0) return { value: s.queue.shift()!, done: false };
+        if (s.queue.length > 0) {
+          // Drops only ever happen at the head: the gap is right before the oldest queued.
+          if (s.dropped > 0 && dropped) {
+            const count = s.dropped;
+            s.dropped = 0;
+            return { value: dropped(count), done: false };
+          }
+          s.dropped = 0;
+          return { value: s.queue.shift()!, done: false };
+        }
         return { value: undefined, done: true };
       },
       return(): Promise<IteratorResult<T>> {

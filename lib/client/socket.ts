@@ -169,6 +169,8 @@ export class S20Socket implements SocketController {
   #address: NetAddress | null;
   #queue = new SerialQueue();
   #subscribedAt: number | null = null;
+  /** `performance.now()` before which nothing is sent: the pause after a `cl` reply. */
+  #quietUntil = 0;
   #state: boolean | null = null;
   #online: boolean | null = null;
   #lastReport: { on: boolean; at: number } | null = null;
@@ -550,6 +552,11 @@ export class S20Socket implements SocketController {
     if (m.kind === "discoverReply" || m.kind === "subscribeReply") this.#moveTo(incoming.from);
   }
 
+  /** @internal Takes an address given by the caller when none is known yet. */
+  useAddress(address: NetAddress): void {
+    this.#address ??= address;
+  }
+
   /** @internal Stops keep-alives (client shutdown). */
   dispose(): void {
     this.#keepAliveUsers = 0;
@@ -625,7 +632,7 @@ export class S20Socket implements SocketController {
     });
   }
 
-  #exchange<T>(
+  async #exchange<T>(
     d: Deadline,
     message: Message | (() => Message),
     command: string,
@@ -637,7 +644,8 @@ export class S20Socket implements SocketController {
     } = {},
   ) {
     const mac = this.#mac!;
-    return exchange({
+    await this.#quiet(d);
+    return await exchange({
       endpoint: this.#ctx.endpoint,
       rtt: this.#ctx.rtt,
       deadline: d,
@@ -667,8 +675,15 @@ export class S20Socket implements SocketController {
     );
     this.#subscribedAt = this.#ctx.clock.now();
     this.#markOnline();
-    await d.pause(PAUSE_AFTER_SUBSCRIBE_MS);
+    // The pause protects the next command, not this caller: a state read returns at once.
+    this.#quietUntil = performance.now() + PAUSE_AFTER_SUBSCRIBE_MS;
     return reply.on;
+  }
+
+  /** Waits out the pause after the last `cl` reply, if any is left. */
+  async #quiet(d: Deadline): Promise<void> {
+    const left = this.#quietUntil - performance.now();
+    if (left > 0) await d.pause(Math.ceil(left));
   }
 
   /** Sends a command that needs a subscription; subscribes again before each resend. */
@@ -682,6 +697,7 @@ export class S20Socket implements SocketController {
     return await this.#exchange(d, message, command, match, {
       beforeResend: async () => {
         await this.#subscribe(d, true);
+        await this.#quiet(d);
       },
     });
   }

@@ -103,6 +103,9 @@ Deno.test("s20 schedule run logs its decisions, reloads on SIGHUP and stops on S
       "--state",
       `${file.path}.state`,
       "--no-watch",
+      // Never the default socket path, where other tests' commands would find this daemon.
+      "--socket",
+      `${file.path}.sock`,
     ],
     stdout: "piped",
     stderr: "piped",

@@ -4,27 +4,11 @@
  * targets). This is the only test that binds 127.0.0.1:10000.
  */
 import assert from "node:assert/strict";
+import { type Finished, ROOT, S20, s20Process } from "../helpers/s20_process.ts";
 
-const S20 = new URL("../../scripts/s20.ts", import.meta.url).pathname;
-const ROOT = new URL("../..", import.meta.url).pathname;
-
-async function s20(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-net",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-sys",
-      S20,
-      ...args,
-    ],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return { code, out: new TextDecoder().decode(stdout), err: new TextDecoder().decode(stderr) };
+/** `s20 ARGS` in a process of its own. */
+function s20(...args: string[]): Promise<Finished> {
+  return s20Process(args);
 }
 
 Deno.test("s20 emulate in one process and s20 commands in another just work", async () => {

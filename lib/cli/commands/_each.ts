@@ -3,6 +3,7 @@ import type { CommandContext, Target } from "../command.ts";
 import { errorJson } from "../error_json.ts";
 import { EXIT } from "../usage_error.ts";
 import { DeviceNotFoundError, S20Error } from "../../errors.ts";
+import { DaemonInsecureError, DaemonUnavailableError } from "../../api/errors.ts";
 
 export interface Outcome<T> {
   readonly target: Target;
@@ -19,12 +20,11 @@ export async function eachTarget<T>(
     try {
       return { target, value: await task(target) };
     } catch (error) {
-      if (
-        !(error instanceof S20Error) && !(error instanceof RangeError) &&
-        !(error instanceof TypeError)
-      ) {
-        throw error;
-      }
+      // A daemon that cannot be used fails the whole command once, not each socket.
+      const route = error instanceof DaemonUnavailableError || error instanceof DaemonInsecureError;
+      const perSocket = error instanceof S20Error || error instanceof RangeError ||
+        error instanceof TypeError;
+      if (route || !perSocket) throw error;
       return { target, error };
     }
   }));

@@ -7,6 +7,36 @@ import { isLoopback } from "../../transport/ipv4.ts";
 import { PortInUseError } from "../../errors.ts";
 import type { DiscoveredSocket } from "../../client/client.ts";
 import { integerFlag } from "../args.ts";
+import { DaemonClient } from "../../api/daemon_client.ts";
+import { findDaemon } from "../../api/locate.ts";
+import { S20Error } from "../../errors.ts";
+
+/** The s20 daemon this user runs, as its health check tells. */
+interface DaemonFound {
+  readonly at: string;
+  readonly pid: number;
+  readonly mode: "schedule" | "serve";
+}
+
+/**
+ * Asks the daemon the CLI would route through (unless `--direct`) who it is; `problem` says why
+ * a daemon that was found cannot be used.
+ */
+async function findRunningDaemon(
+  env: (name: string) => string | undefined,
+): Promise<{ daemon: DaemonFound | null; problem: string | null }> {
+  try {
+    const endpoint = findDaemon({ env });
+    if (endpoint === null) return { daemon: null, problem: null };
+    await using client = new DaemonClient({ ...endpoint, timeout: 2000 });
+    const health = await client.health();
+    const at = "path" in endpoint ? endpoint.path : endpoint.url;
+    return { daemon: { at, pid: health.pid, mode: health.mode }, problem: null };
+  } catch (error) {
+    if (!(error instanceof S20Error)) throw error;
+    return { daemon: null, problem: error.message };
+  }
+}
 
 interface KnownProbe {
   alias: string;
@@ -21,8 +51,8 @@ export const doctorCommand: CommandSpec = {
   summary: "explain why sockets are not found",
   usage: "doctor [--wait MS]",
   description: "Lists this computer's interfaces and broadcast addresses, says who owns UDP\n" +
-    "port 10000, probes the sockets named in your config by unicast, runs a discovery, and\n" +
-    "explains in plain words what it finds.",
+    "port 10000 (or which s20 daemon serves), probes the sockets named in your config by\n" +
+    "unicast, runs a discovery, and explains in plain words what it finds.",
   examples: ["s20 doctor", "s20 doctor --json"],
   network: true,
   positionals: { max: 0 },
@@ -47,7 +77,12 @@ export const doctorCommand: CommandSpec = {
       portFree = false;
     }
     const owners = portFree ? [] : udpPortOwners(port);
-    if (!portFree) {
+    const { daemon, problem } = ctx.bool("direct")
+      ? { daemon: null, problem: null }
+      : await findRunningDaemon((name) => ctx.io.env(name));
+    // s20 commands would fail the same way: the probes below are skipped.
+    if (problem) findings.push(problem);
+    if (!daemon && !portFree) {
       const who = owners.map((o) =>
         o.pid ? `pid ${o.pid} (${o.command ?? "?"}) on ${o.address}` : `a process on ${o.address}`
       )
@@ -64,7 +99,7 @@ export const doctorCommand: CommandSpec = {
     const known = [...aliases].filter(([, a]) => a.ip);
     const probes: KnownProbe[] = [];
     let discovered: DiscoveredSocket[] = [];
-    if (portFree) {
+    if (daemon || (portFree && !problem)) {
       const client = ctx.client();
       discovered = await ctx.out.progress(
         "Discovering",
@@ -113,6 +148,7 @@ export const doctorCommand: CommandSpec = {
     ctx.out.data({
       interfaces,
       port: { number: port, free: portFree, owners },
+      daemon,
       known: probes,
       discovered,
       findings,
@@ -120,6 +156,13 @@ export const doctorCommand: CommandSpec = {
     ctx.out.line(ctx.out.bold("Interfaces"));
     for (const i of interfaces) {
       ctx.out.line(`  ${i.name.padEnd(10)} ${i.address.padEnd(15)} broadcast ${i.broadcast}`);
+    }
+    if (daemon) {
+      ctx.out.line(ctx.out.bold("s20 daemon"));
+      ctx.out.line(
+        `  's20 ${daemon.mode === "schedule" ? "schedule run" : "serve"}', pid ${daemon.pid}, at ` +
+          `${daemon.at}: s20 commands (and these probes) go through it; --direct bypasses it`,
+      );
     }
     ctx.out.line(ctx.out.bold(`UDP port ${port}`));
     ctx.out.line(

@@ -2,6 +2,7 @@ import type { CommandSpec } from "../command.ts";
 import { formatOffset, zoneOffsetMinutes } from "../../protocol/zone.ts";
 import { ICONS } from "../../client/socket.ts";
 import type { SocketData } from "../../protocol/records.ts";
+import { redactSocketData } from "../../api/redact.ts";
 
 const ICON_NAMES = Object.fromEntries(Object.entries(ICONS).map(([k, v]) => [v, k]));
 
@@ -29,9 +30,12 @@ export function describeSocketData(data: SocketData): [string, string][] {
   ];
 }
 
-/** Table 4 as JSON: the typed fields, the record as hex, and never the remote password. */
+/**
+ * Table 4 as JSON: the typed fields, the record as hex, and never the remote password (not
+ * even its bytes in the record, so the output is the same through the daemon's API).
+ */
 export function socketDataJson(data: SocketData): Record<string, unknown> {
-  const { remotePassword: _, raw, ...rest } = data;
+  const { remotePassword: _, raw, ...rest } = redactSocketData(data);
   return { ...rest, offsetMinutes: zoneOffsetMinutes(data), raw };
 }
 

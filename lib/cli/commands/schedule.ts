@@ -14,6 +14,8 @@ import { type SocketSyncReport, syncSchedule } from "../../scheduler/sync.ts";
 import { SchedulerDaemon } from "../../scheduler/daemon.ts";
 import { formatLogJson, formatLogText } from "../../scheduler/log_entry.ts";
 import { timerWhen } from "../../client/timer_spec.ts";
+import type { ApiServer } from "../../api/server.ts";
+import { announceApi, API_OPTIONS, startApiFromFlags, untilStopped } from "./serve.ts";
 
 /** Reads and checks a schedule file; prints every issue and throws a usage error if any. */
 export function readSchedule(_ctx: CommandContext, file: string): Schedule {
@@ -212,15 +214,22 @@ const runCommand: CommandSpec = {
     "they should have at start, fires events missed while it was down within their catch-up\n" +
     "grace, checks the sockets after their own timers fire, and reloads the file when it\n" +
     "changes or on SIGHUP (a broken file is reported; the old schedule keeps running).\n" +
-    "Stop it with Ctrl-C or SIGTERM.",
+    "It owns UDP port 10000 and serves the local API, as 's20 serve' does, so other s20\n" +
+    "commands and scripts work meanwhile (through it). Stop it with Ctrl-C or SIGTERM.",
   examples: [
     "s20 schedule run schedules.yaml",
     "s20 schedule run schedules.yaml --log-format json --state /var/lib/s20/state.json",
     "s20 schedule run schedules.yaml --no-watch   # reload only on SIGHUP",
   ],
   network: true,
+  ownsPort: true,
   positionals: FILE,
   options: {
+    ...API_OPTIONS,
+    "no-api": {
+      type: "boolean",
+      description: "serve no API (other s20 commands then cannot reach the sockets)",
+    },
     state: {
       type: "string",
       value: "PATH",
@@ -256,6 +265,10 @@ const runCommand: CommandSpec = {
       log: (entry) =>
         ctx.io.stdout((format === "json" ? formatLogJson(entry) : formatLogText(entry)) + "\n"),
     });
+    // Served before the first sync, so other commands work while it runs.
+    const api: ApiServer | null = ctx.bool("no-api")
+      ? null
+      : await startApiFromFlags(ctx, controller, daemon);
     const hangup = () => void daemon.reload();
     try {
       Deno.addSignalListener("SIGHUP", hangup);
@@ -263,17 +276,17 @@ const runCommand: CommandSpec = {
       // No SIGHUP on this platform: the file watch still reloads.
     }
     try {
+      if (api) announceApi(ctx, api, controller, { json: false });
       await daemon.start();
-      await new Promise<void>((resolve) => {
-        if (ctx.io.signal.aborted) resolve();
-        ctx.io.signal.addEventListener("abort", () => resolve(), { once: true });
-      });
+      await untilStopped(ctx.io.signal);
     } finally {
       try {
         Deno.removeSignalListener("SIGHUP", hangup);
       } catch {
         // Never added.
       }
+      // The API first: no request may reach a client the daemon is done with.
+      await api?.close();
       await daemon.stop();
     }
   },

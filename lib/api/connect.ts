@@ -1,0 +1,102 @@
+/**
+ * One entry point for programs: the running daemon's API when there is one, else a direct
+ * UDP client, so two programs never fight over UDP port 10000.
+ */
+import { S20Client, type S20ClientOptions } from "../client/client.ts";
+import type { Controller } from "../client/controller.ts";
+import { DaemonClient } from "./daemon_client.ts";
+import { DaemonUnavailableError } from "./errors.ts";
+import { type DaemonEndpoint, findDaemon } from "./locate.ts";
+import type { EnvReader } from "./paths.ts";
+
+/**
+ * Options for {@linkcode connect}: those of a direct client (used when no daemon runs), plus
+ * the choice of route.
+ *
+ * @example
+ * ```ts
+ * import type { ConnectOptions } from "@s20/s20/api";
+ *
+ * const options: ConnectOptions = { timeout: 3000, targets: ["192.168.1.255"] };
+ * ```
+ */
+export interface ConnectOptions extends S20ClientOptions {
+  /**
+   * Always talk UDP directly, even when a daemon runs (as the CLI's `--direct`).
+   *
+   * @default {false}
+   */
+  readonly direct?: boolean;
+  /**
+   * Reads `S20_DAEMON`, `S20_DAEMON_TOKEN_FILE` and `XDG_RUNTIME_DIR` (see `findDaemon`).
+   *
+   * @default {the process environment}
+   */
+  readonly env?: EnvReader;
+}
+
+/**
+ * Opens the route to a daemon found at `endpoint`: a {@linkcode DaemonClient} once the daemon
+ * answers its health check, or `fallback()` when the daemon was not named explicitly and
+ * nothing answers (a socket file left by a daemon that died).
+ *
+ * @throws {DaemonUnavailableError} If an explicitly named daemon does not answer.
+ */
+export async function openDaemonRoute(
+  endpoint: DaemonEndpoint,
+  options: {
+    readonly timeout: number | undefined;
+    readonly targets: S20ClientOptions["targets"];
+    readonly fallback: () => Controller;
+  },
+): Promise<Controller> {
+  const daemon = new DaemonClient({
+    ...endpoint,
+    ...(options.timeout !== undefined ? { timeout: options.timeout } : {}),
+    ...(options.targets !== undefined ? { targets: options.targets } : {}),
+  });
+  try {
+    await daemon.health();
+    return daemon;
+  } catch (error) {
+    await daemon.close();
+    if (!(error instanceof DaemonUnavailableError) || endpoint.explicit) throw error;
+    return options.fallback();
+  }
+}
+
+/**
+ * Connects to the sockets the best way there is: through the running s20 daemon (`s20 serve`
+ * or `s20 schedule run`) when there is one, which owns UDP port 10000 and serves every program
+ * at once; else over UDP with a new {@linkcode S20Client}. Both answer the same
+ * {@linkcode Controller} calls with the same results and errors.
+ *
+ * @returns A `DaemonClient` or an `S20Client`; close it when done.
+ * @throws {DaemonInsecureError} If the daemon's socket is open to other users.
+ * @throws {DaemonUnavailableError} If `S20_DAEMON` names a daemon that does not answer.
+ * @throws {PortInUseError} When no daemon runs and another program owns the UDP port.
+ *
+ * @example Switch a socket, whoever owns the port
+ * ```ts
+ * import { connect } from "@s20/s20/api";
+ * import { startEmulator } from "@s20/s20/emulator";
+ * import assert from "node:assert/strict";
+ *
+ * await using emulated = await startEmulator({ hostname: "127.0.0.1", port: 0, replyTo: "source" });
+ * await using controller = await connect({ hostname: "127.0.0.1", port: 0, env: () => undefined });
+ * const lamp = controller.socket({ mac: emulated.mac, ip: "127.0.0.1", port: emulated.address.port });
+ * assert.equal(await lamp.on(), true);
+ * ```
+ */
+export async function connect(options: ConnectOptions = {}): Promise<Controller> {
+  const { direct = false, env, ...clientOptions } = options;
+  const open = () => new S20Client(clientOptions);
+  if (direct) return open();
+  const endpoint = findDaemon(env ? { env } : {});
+  if (endpoint === null) return open();
+  return await openDaemonRoute(endpoint, {
+    timeout: clientOptions.timeout,
+    targets: clientOptions.targets,
+    fallback: open,
+  });
+}

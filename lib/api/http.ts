@@ -1,0 +1,151 @@
+/**
+ * The daemon's HTTP plumbing: JSON answers, request bodies read with a size limit, query
+ * numbers checked, and errors turned into statuses. Request bodies are never echoed (one may
+ * hold a remote password).
+ */
+import { DeviceNotFoundError, DeviceTimeoutError, S20Error } from "../errors.ts";
+import { errorBody } from "./wire.ts";
+
+/** The largest request body taken. */
+const MAX_BODY_BYTES = 64 * 1024;
+
+/** A request the daemon refuses before doing anything: bad JSON, unknown path, wrong method. */
+export class HttpError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(message);
+    this.name = "HttpError";
+    this.status = status;
+    this.code = code;
+    this.headers = headers;
+  }
+}
+
+/** A JSON answer that no cache keeps. */
+export function jsonResponse(
+  status: number,
+  body: unknown,
+  headers: Readonly<Record<string, string>> = {},
+): Response {
+  return new Response(JSON.stringify(body) + "\n", {
+    status,
+    headers: {
+      "content-type": "application/json; charset=utf-8",
+      "cache-control": "no-store",
+      ...headers,
+    },
+  });
+}
+
+/** The HTTP status of an error, by what went wrong (the CLI's exit codes, in HTTP). */
+export function statusOf(error: unknown): number {
+  if (error instanceof HttpError) return error.status;
+  if (error instanceof DeviceNotFoundError) return 404;
+  if (error instanceof DeviceTimeoutError) return 504;
+  if (error instanceof S20Error) {
+    switch (error.code) {
+      case "REQUEST_TIMEOUT":
+        return 504;
+      case "SCHEDULE_INVALID":
+        return 422;
+      case "DAEMON_STOPPING":
+      case "CLIENT_CLOSED":
+        return 503;
+      default:
+        return 502;
+    }
+  }
+  if (error instanceof TypeError || error instanceof RangeError) return 400;
+  return 500;
+}
+
+/** The answer for an error; anything unexpected is reported as internal, without detail. */
+export function errorResponse(error: unknown, extra: Record<string, unknown> = {}): Response {
+  const status = statusOf(error);
+  if (error instanceof HttpError) {
+    return jsonResponse(
+      status,
+      { error: { code: error.code, message: error.message } },
+      error.headers,
+    );
+  }
+  if (status === 500) {
+    return jsonResponse(500, {
+      error: { code: "INTERNAL", message: "The s20 daemon failed on this request; see its log" },
+    });
+  }
+  return jsonResponse(status, { ...errorBody(error), ...extra });
+}
+
+/**
+ * The request's JSON object body (`{}` when there is none).
+ *
+ * @throws {HttpError} 413 past 64 KiB; 400 when it is not a JSON object.
+ */
+export async function readJson(request: Request): Promise<Record<string, unknown>> {
+  if (!request.body) return {};
+  const declared = Number(request.headers.get("content-length") ?? NaN);
+  if (declared > MAX_BODY_BYTES) {
+    await request.body.cancel();
+    throw new HttpError(413, "USAGE", `Request bodies are limited to ${MAX_BODY_BYTES} bytes`);
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of request.body) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) {
+      throw new HttpError(413, "USAGE", `Request bodies are limited to ${MAX_BODY_BYTES} bytes`);
+    }
+    chunks.push(chunk);
+  }
+  const all = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    all.set(chunk, offset);
+    offset += chunk.length;
+  }
+  const text = new TextDecoder().decode(all);
+  if (text.trim() === "") return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    // JSON.parse's message quotes the input, and the input may be a password.
+    throw new HttpError(400, "USAGE", "Cannot parse the request body: it is not valid JSON");
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new HttpError(400, "USAGE", "The request body must be a JSON object");
+  }
+  return value as Record<string, unknown>;
+}
+
+/**
+ * An integer query parameter (or header value) in `[min, max]`.
+ *
+ * @throws {HttpError} 400 `INVALID_VALUE` when it is not.
+ */
+export function integerParam(
+  text: string | null,
+  name: string,
+  min: number,
+  max: number,
+): number | undefined {
+  if (text === null) return undefined;
+  const n = Number(text);
+  if (!/^-?\d+$/.test(text) || n < min || n > max) {
+    throw new HttpError(
+      400,
+      "INVALID_VALUE",
+      `'${name}' must be a whole number from ${min} to ${max}`,
+    );
+  }
+  return n;
+}

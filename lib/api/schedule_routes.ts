@@ -1,0 +1,98 @@
+/**
+ * `/v1/schedule…`: what the schedule daemon is doing (last sync, next events), its plan for
+ * any days, and a reload of its file.
+ */
+import { S20Error } from "../errors.ts";
+import { plan } from "../schedule/plan.ts";
+import type { Schedule } from "../schedule/types.ts";
+import type { DaemonStatus } from "../scheduler/daemon.ts";
+import type { LogEntry } from "../scheduler/log_entry.ts";
+import type { Clock } from "../time/clock.ts";
+import { HttpError, integerParam, jsonResponse } from "./http.ts";
+import { allow, notFound } from "./routing.ts";
+
+/**
+ * What the API needs of a schedule daemon (a `SchedulerDaemon` is one).
+ *
+ * @example
+ * ```ts
+ * import type { ScheduleSource } from "@s20/s20/api";
+ * import type { SchedulerDaemon } from "@s20/s20/scheduler";
+ *
+ * const source = (daemon: SchedulerDaemon): ScheduleSource => daemon;
+ * ```
+ */
+export interface ScheduleSource {
+  /** The schedule being run, once loaded. */
+  readonly schedule: Schedule | null;
+  /** What it is doing, with the next `nextCount` events. */
+  status(nextCount?: number): DaemonStatus;
+  /** Its log entries from now on. */
+  logs(signal?: AbortSignal): AsyncIterableIterator<LogEntry>;
+  /** Re-reads the file; `false` when it has errors (the old schedule keeps running). */
+  reload(): Promise<boolean>;
+}
+
+/** The 404 of a daemon that runs no schedule. */
+export function noSchedule(): HttpError {
+  return new HttpError(
+    404,
+    "NO_SCHEDULE",
+    "This daemon runs no schedule (it is 's20 serve'); run 's20 schedule run FILE' for one",
+  );
+}
+
+/** Answers `/v1/schedule`, `/v1/schedule/plan` and `/v1/schedule/reload` (`rest` after it). */
+export async function scheduleRequest(
+  scheduler: ScheduleSource | null,
+  clock: Clock,
+  request: Request,
+  url: URL,
+  rest: readonly string[],
+): Promise<Response> {
+  const method = request.method;
+  const what = rest.join("/");
+  if (what !== "" && what !== "plan" && what !== "reload") throw notFound(method, url.pathname);
+  if (!scheduler) throw noSchedule();
+  if (what === "") {
+    allow(method, ["GET"]);
+    const next = integerParam(url.searchParams.get("next"), "next", 1, 1000) ?? 10;
+    const status = scheduler.status(next);
+    // The status without the plan, which can be long: `/v1/schedule/plan` gives it.
+    const lastSync = status.lastSync
+      ? {
+        at: status.lastSync.at,
+        dryRun: status.lastSync.dryRun,
+        deviceCapable: status.lastSync.deviceCapable,
+        sockets: status.lastSync.sockets,
+      }
+      : null;
+    return jsonResponse(200, { ...status, lastSync });
+  }
+  if (what === "reload") {
+    allow(method, ["POST"]);
+    if (!(await scheduler.reload())) {
+      throw new S20Error(
+        "SCHEDULE_INVALID",
+        "The schedule file has errors; the old schedule keeps running. See the daemon's log, " +
+          "or run 's20 schedule check FILE'",
+      );
+    }
+    return jsonResponse(200, { reloaded: true });
+  }
+  allow(method, ["GET"]);
+  const schedule = scheduler.schedule;
+  if (!schedule) {
+    throw new HttpError(503, "NOT_READY", "The schedule is not loaded yet; try again shortly");
+  }
+  const days = integerParam(url.searchParams.get("days"), "days", 1, 3660) ?? 7;
+  const capacity = integerParam(url.searchParams.get("capacity"), "capacity", 0, 255) ?? 32;
+  const from = url.searchParams.get("from") ??
+    Temporal.Instant.fromEpochMilliseconds(clock.now()).toZonedDateTimeISO(schedule.timezone)
+      .toPlainDate().toString();
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(from)) {
+    throw new HttpError(400, "INVALID_VALUE", "'from' must be a date as YYYY-MM-DD");
+  }
+  // Temporal instants serialise as UTC ISO 8601, as in `s20 schedule plan --json`.
+  return jsonResponse(200, plan(schedule, { from, days, capacity }));
+}

@@ -1,0 +1,37 @@
+/** `s20 doctor` with a daemon running: it names the daemon and probes through it. */
+import assert from "node:assert/strict";
+import { emulators, run } from "../cli/_run.ts";
+import { startDaemon } from "./_daemon.ts";
+
+const NET = ["--port", "0", "--target", "127.0.108.0/29", "--timeout", "1000", "--wait", "400"];
+
+Deno.test("s20 doctor names the running daemon and discovers through it", async () => {
+  await using sockets = await emulators(108);
+  await using daemon = await startDaemon(["serve", "--port", "0", "--target", "127.0.108.0/29"]);
+  const env = { S20_DAEMON: daemon.socket };
+
+  const json = await run(["doctor", ...NET, "--json"], { env });
+  assert.equal(json.code, 0, json.err);
+  const report = JSON.parse(json.out);
+  assert.deepEqual(report.daemon, { at: daemon.socket, pid: Deno.pid, mode: "serve" });
+  assert.deepEqual(
+    report.discovered.map((d: { mac: string }) => d.mac).sort(),
+    sockets.map((s) => s.mac).sort(),
+  );
+
+  const human = await run(["doctor", ...NET], { env });
+  assert.match(human.out, /s20 daemon\n {2}'s20 serve', pid \d+, at .*daemon\.sock/);
+
+  const direct = await run(["doctor", ...NET, "--direct", "--json"], { env });
+  assert.equal(JSON.parse(direct.out).daemon, null, "--direct does not ask the daemon");
+
+  assert.equal(await daemon.stop(), 0);
+  const gone = await run(["doctor", ...NET, "--json"], { env });
+  assert.equal(gone.code, 0, gone.out + gone.err);
+  const goneReport = JSON.parse(gone.out);
+  assert.equal(goneReport.daemon, null);
+  assert.ok(
+    goneReport.findings.some((f: string) => f.includes("Cannot reach the s20 daemon")),
+    "an S20_DAEMON that does not answer is a finding",
+  );
+});
