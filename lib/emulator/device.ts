@@ -399,6 +399,8 @@ export class EmulatedDevice implements Disposable {
       }
       case "changePasswordCloudReply":
         return this.#passwordChanged(message, from, delay);
+      case "dstRuleReply":
+        return this.#dstRuleArrived(message, from);
       case "logout":
         return this.#ignore(from, message, "lt gets no reply (§2.13)");
       default:
@@ -566,7 +568,17 @@ export class EmulatedDevice implements Disposable {
             dstOffset: message.dstOffset,
           },
         }));
-        return ack("setTimeZoneReply");
+        ack("setTimeZoneReply");
+        // Then the socket asks the cloud for the zone's DST rule (`gt`, §2.11, c1#256).
+        if (this.#cloud !== null) {
+          const session = this.#subscribers.get(this.#cloudKey!)?.slot ?? 0;
+          this.#send(
+            { kind: "dstRuleRequest", mac: this.mac, session, zoneIndex: message.zoneIndex },
+            this.#cloud,
+            delay,
+          );
+        }
+        return;
       }
       case "changePassword":
         if (this.#cloud === null) {
@@ -648,6 +660,34 @@ export class EmulatedDevice implements Disposable {
     );
     const session = pending.echoesSession ? pending.session : pending.slot;
     this.#send({ kind: "changePasswordReply", mac: this.mac, session }, pending.to, delay);
+  }
+
+  /** The cloud's DST rule for the zone: stored in table 4, which counts as a change (c1#318). */
+  #dstRuleArrived(message: MessageOf<"dstRuleReply">, from: NetAddress): void {
+    if (this.#cloudKey === null || this.#keyOf(from) !== this.#cloudKey) {
+      return this.#ignore(from, message, "a DST rule from a host that is not the cloud");
+    }
+    const data = this.#tables.socketData;
+    if (data.zoneInfo === null) {
+      return this.#ignore(from, message, "the 138-byte table 4 has no zone fields for a DST rule");
+    }
+    const zone = data.zoneInfo;
+    const same = zone.dstRuleYear === message.year &&
+      zone.standardOffset === message.standardOffset &&
+      zone.dstOffset === message.dstOffset && zone.dstStart === message.dstStart &&
+      zone.dstEnd === message.dstEnd;
+    // The same rule again (every ~12 s with a live cloud link, c4) changes nothing.
+    if (same) return;
+    this.#tables.setSocketData(editSocketData(data, {
+      zoneInfo: {
+        ...data.zoneInfo,
+        dstRuleYear: message.year,
+        standardOffset: message.standardOffset,
+        dstOffset: message.dstOffset,
+        dstStart: message.dstStart,
+        dstEnd: message.dstEnd,
+      },
+    }));
   }
 
   #discoveryBurst(command: "qa" | "qg", from: NetAddress, delay: number): void {

@@ -288,3 +288,71 @@ Deno.test("EmulatedDevice rejects bad options", () => {
   assert.throws(() => new EmulatedDevice({ model: "SOC" }), RangeError);
   assert.throws(() => new EmulatedDevice({ name: "a name longer than sixteen bytes" }), RangeError);
 });
+
+Deno.test("after ts the socket asks the emulated cloud for the DST rule (gt) and keeps a new one", () => {
+  const t = device({ cloud: CLOUD });
+  using _ = t.device;
+  const version = () => {
+    const [reply] = t.send(
+      { kind: "readTable", mac: MAC, session: 5, table: 1, version: 0 },
+      CLOUD,
+    );
+    assert.equal(reply!.message.kind, "tableVersions");
+    return reply!.message.kind === "tableVersions" ? reply!.message.versions[0]!.version : -1;
+  };
+  t.send({ kind: "subscribe", mac: MAC }, APP);
+  const ts = t.send({
+    kind: "setTimeZone",
+    mac: MAC,
+    session: 0,
+    zoneIndex: 0xb5,
+    standardOffset: 3600,
+    dstOffset: 3600,
+  }, APP);
+  // The ack to the app, then gt to the cloud with the zone index (c1#222, c1#256).
+  assert.deepEqual(ts.map((r) => [r.to, r.message.kind]), [
+    ["192.0.2.10:10000", "setTimeZoneReply"],
+    ["198.51.100.7:10000", "dstRuleRequest"],
+  ]);
+  assert.equal(ts[1]!.message.kind === "dstRuleRequest" && ts[1]!.message.zoneIndex, 0xb5);
+  const before = version();
+  const rule = {
+    kind: "dstRuleReply",
+    mac: MAC,
+    session: 0,
+    year: 2015,
+    standardOffset: 3600,
+    dstOffset: 7200,
+    dstStart: "2015-03-29T01:00:00Z",
+    dstEnd: "2015-10-25T01:00:00Z",
+  } as const;
+  // Only the cloud's answer counts.
+  assert.deepEqual(t.send(rule, APP2), []);
+  assert.equal(t.device.socketData.zoneInfo!.dstRuleYear, 0);
+  assert.equal(t.send(rule, CLOUD).length, 0, "the answer gets no reply");
+  assert.deepEqual(
+    [t.device.socketData.zoneInfo!.dstRuleYear, t.device.socketData.zoneInfo!.dstOffset],
+    [2015, 7200],
+  );
+  assert.equal(t.device.socketData.zoneInfo!.dstEnd, "2015-10-25T01:00:00Z");
+  assert.equal(version(), before + 1, "a new rule is a change of table 4");
+  // The same rule again, as every ~12 s with a live cloud link (c4), changes nothing.
+  t.send(rule, CLOUD);
+  assert.equal(version(), before + 1);
+  assert.match(t.ignored.join("\n"), /DST rule from a host that is not the cloud/);
+});
+
+Deno.test("without a cloud, ts is acked and no gt is sent", () => {
+  const t = device();
+  using _ = t.device;
+  t.send({ kind: "subscribe", mac: MAC }, APP);
+  const ts = t.send({
+    kind: "setTimeZone",
+    mac: MAC,
+    session: 0,
+    zoneIndex: 0xb5,
+    standardOffset: 3600,
+    dstOffset: 3600,
+  }, APP);
+  assert.deepEqual(ts.map((r) => r.message.kind), ["setTimeZoneReply"]);
+});
