@@ -2,7 +2,7 @@
  * The emulated HF-LPB100 AT interface over real UDP: on loopback (127.0.9.1–127.0.9.9) with
  * hand-written datagrams, and once with real broadcasts between two network namespaces.
  */
-import { createNetns, netnsProblem, runIn } from "../helpers/netns.ts";
+import { netnsProblem, runDeviceAndPhone } from "../helpers/netns.ts";
 import assert from "node:assert/strict";
 import { listenUdp, Mac } from "../../mod.ts";
 import type { Datagram, DatagramTransport, NetAddress } from "../../lib/transport/types.ts";
@@ -435,53 +435,30 @@ Deno.test({
   name: "AtListener hears a broadcast assist password in AP mode and pairs (network namespaces)",
   ignore: NETNS_PROBLEM !== null,
   async fn() {
-    const dir = await Deno.makeTempDir({ prefix: "s20_at_netns_" });
-    try {
-      await using net = await createNetns("10.10.100.254/24", "10.10.100.150/24");
-      const { device, phone } = net;
-      await Deno.writeTextFile(`${dir}/device.js`, DEVICE_SCRIPT);
-      await Deno.writeTextFile(`${dir}/phone.js`, PHONE_SCRIPT);
+    const { phone, device, context } = await runDeviceAndPhone(
+      "10.10.100.254/24",
+      "10.10.100.150/24",
+      DEVICE_SCRIPT,
+      PHONE_SCRIPT,
+    );
 
-      const { promise: ready, resolve: onReady } = Promise.withResolvers<void>();
-      const device_ = runIn(device, ["--no-config", "--no-lock", `${dir}/device.js`], {
-        timeoutMs: 20_000,
-        closeStdin: true,
-        onLine: (line) => {
-          if (line.includes('"ready"')) onReady();
-        },
-      });
-      const deviceRun = device_.done.then((r) => ({ ...r, lines: device_.lines }));
-      await Promise.race([ready, deviceRun]);
-      const phone_ = runIn(phone, ["--no-config", "--no-lock", `${dir}/phone.js`], {
-        timeoutMs: 20_000,
-        closeStdin: true,
-      });
-      const phoneRun = { ...(await phone_.done), lines: phone_.lines };
-      const deviceOut = await deviceRun;
-      const context = `phone: ${phoneRun.stderr}\ndevice: ${deviceOut.stderr}`;
-      assert.equal(phoneRun.code, 0, context);
-      assert.equal(deviceOut.code, 0, context);
+    const log = JSON.parse(phone.at(-1)!) as { text: string; from: NetAddress }[];
+    assert.deepEqual(log[0], {
+      text: "10.10.100.254,ACCF2335E6AA,HF-LPB100",
+      from: { hostname: "10.10.100.254", port: 48899 },
+    });
+    assert.deepEqual(log.slice(1).map((r) => r?.text), Array(3).fill("+ok\r\n\r\n"));
 
-      const log = JSON.parse(phoneRun.lines.at(-1)!) as { text: string; from: NetAddress }[];
-      assert.deepEqual(log[0], {
-        text: "10.10.100.254,ACCF2335E6AA,HF-LPB100",
-        from: { hostname: "10.10.100.254", port: 48899 },
-      });
-      assert.deepEqual(log.slice(1).map((r) => r?.text), Array(3).fill("+ok\r\n\r\n"));
-
-      const events = deviceOut.lines.map((line) => JSON.parse(line));
-      const assists = events.filter((e) => e.event === "request" && e.kind === "assist");
-      assert.ok(assists.length >= 1);
-      assert.equal(assists[0].from.hostname, "10.10.100.150");
-      const join = events.find((e) => e.event === "join");
-      assert.ok(join, context);
-      assert.equal(join.ssid, "home");
-      assert.equal(join.auth, "WPA2PSK");
-      assert.equal(join.key, KEY);
-      assert.equal(join.from.hostname, "10.10.100.150");
-      assert.deepEqual(events.filter((e) => e.event === "error"), []);
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
+    const events = device.map((line) => JSON.parse(line));
+    const assists = events.filter((e) => e.event === "request" && e.kind === "assist");
+    assert.ok(assists.length >= 1);
+    assert.equal(assists[0].from.hostname, "10.10.100.150");
+    const join = events.find((e) => e.event === "join");
+    assert.ok(join, context);
+    assert.equal(join.ssid, "home");
+    assert.equal(join.auth, "WPA2PSK");
+    assert.equal(join.key, KEY);
+    assert.equal(join.from.hostname, "10.10.100.150");
+    assert.deepEqual(events.filter((e) => e.event === "error"), []);
   },
 });

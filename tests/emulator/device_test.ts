@@ -289,6 +289,16 @@ Deno.test("EmulatedDevice rejects bad options", () => {
   assert.throws(() => new EmulatedDevice({ name: "a name longer than sixteen bytes" }), RangeError);
 });
 
+/** `ts` as the app sent it in c1#222: Orvibo zone 0xb5, UTC+1, no DST offset yet. */
+const SET_ZONE: Message = {
+  kind: "setTimeZone",
+  mac: MAC,
+  session: 0,
+  zoneIndex: 0xb5,
+  standardOffset: 3600,
+  dstOffset: 3600,
+};
+
 Deno.test("after ts the socket asks the emulated cloud for the DST rule (gt) and keeps a new one", () => {
   const t = device({ cloud: CLOUD });
   using _ = t.device;
@@ -301,14 +311,7 @@ Deno.test("after ts the socket asks the emulated cloud for the DST rule (gt) and
     return reply!.message.kind === "tableVersions" ? reply!.message.versions[0]!.version : -1;
   };
   t.send({ kind: "subscribe", mac: MAC }, APP);
-  const ts = t.send({
-    kind: "setTimeZone",
-    mac: MAC,
-    session: 0,
-    zoneIndex: 0xb5,
-    standardOffset: 3600,
-    dstOffset: 3600,
-  }, APP);
+  const ts = t.send(SET_ZONE, APP);
   // The ack to the app, then gt to the cloud with the zone index (c1#222, c1#256).
   assert.deepEqual(ts.map((r) => [r.to, r.message.kind]), [
     ["192.0.2.10:10000", "setTimeZoneReply"],
@@ -346,13 +349,6 @@ Deno.test("without a cloud, ts is acked and no gt is sent", () => {
   const t = device();
   using _ = t.device;
   t.send({ kind: "subscribe", mac: MAC }, APP);
-  const ts = t.send({
-    kind: "setTimeZone",
-    mac: MAC,
-    session: 0,
-    zoneIndex: 0xb5,
-    standardOffset: 3600,
-    dstOffset: 3600,
-  }, APP);
+  const ts = t.send(SET_ZONE, APP);
   assert.deepEqual(ts.map((r) => r.message.kind), ["setTimeZoneReply"]);
 });

@@ -3,7 +3,7 @@
  * including capture c2's own sequence, announcement pacing on a virtual clock, sharing 48899 with
  * the AT listener, and once with real broadcasts between two network namespaces.
  */
-import { createNetns, netnsProblem, runIn } from "../helpers/netns.ts";
+import { netnsProblem, runDeviceAndPhone } from "../helpers/netns.ts";
 import assert from "node:assert/strict";
 import { listenUdp, Mac, sleep, systemClock, VirtualClock } from "../../mod.ts";
 import type { Datagram, DatagramTransport, NetAddress } from "../../lib/transport/types.ts";
@@ -393,53 +393,30 @@ Deno.test({
     "SmartlinkListener hears broadcast lengths and broadcasts its announcements (network namespaces)",
   ignore: NETNS_PROBLEM !== null,
   async fn() {
-    const dir = await Deno.makeTempDir({ prefix: "s20_smartlink_netns_" });
-    try {
-      await using net = await createNetns("192.0.2.243/24", "192.0.2.11/24");
-      const { device, phone } = net;
-      await Deno.writeTextFile(`${dir}/device.js`, DEVICE_SCRIPT);
-      await Deno.writeTextFile(`${dir}/phone.js`, PHONE_SCRIPT);
+    const { phone, device, context } = await runDeviceAndPhone(
+      "192.0.2.243/24",
+      "192.0.2.11/24",
+      DEVICE_SCRIPT,
+      PHONE_SCRIPT,
+    );
 
-      const { promise: ready, resolve: onReady } = Promise.withResolvers<void>();
-      const device_ = runIn(device, ["--no-config", "--no-lock", `${dir}/device.js`], {
-        timeoutMs: 20_000,
-        closeStdin: true,
-        onLine: (line) => {
-          if (line.includes('"ready"')) onReady();
-        },
-      });
-      const deviceRun = device_.done.then((r) => ({ ...r, lines: device_.lines }));
-      await Promise.race([ready, deviceRun]);
-      const phone_ = runIn(phone, ["--no-config", "--no-lock", `${dir}/phone.js`], {
-        timeoutMs: 20_000,
-        closeStdin: true,
-      });
-      const phoneRun = { ...(await phone_.done), lines: phone_.lines };
-      const deviceOut = await deviceRun;
-      const context = `phone: ${phoneRun.stderr}\ndevice: ${deviceOut.stderr}`;
-      assert.equal(phoneRun.code, 0, context);
-      assert.equal(deviceOut.code, 0, context);
+    const events = device.map((line) => JSON.parse(line));
+    const password = events.find((e) => e.event === "password");
+    assert.ok(password, context);
+    assert.equal(password.password, PASSWORD);
+    assert.equal(password.from.hostname, "192.0.2.11");
+    assert.deepEqual(events.filter((e) => e.event === "error"), []);
 
-      const events = deviceOut.lines.map((line) => JSON.parse(line));
-      const password = events.find((e) => e.event === "password");
-      assert.ok(password, context);
-      assert.equal(password.password, PASSWORD);
-      assert.equal(password.from.hostname, "192.0.2.11");
-      assert.deepEqual(events.filter((e) => e.event === "error"), []);
-
-      const heard = JSON.parse(phoneRun.lines.at(-1)!) as { from: NetAddress; text: string }[];
-      assert.equal(heard.length, 12, context);
-      for (const [i, h] of heard.entries()) {
-        assert.deepEqual(h.from, { hostname: "192.0.2.243", port: 48899 });
-        assert.equal(
-          h.text,
-          i % 2 === 0
-            ? `smart_config ${Mac.format(Mac.parse(MAC), "upper-bare")}`
-            : '{"mid":"LPB100","mac":"04010000ACCF","ip":"192.0.2.243"}',
-        );
-      }
-    } finally {
-      await Deno.remove(dir, { recursive: true });
+    const heard = JSON.parse(phone.at(-1)!) as { from: NetAddress; text: string }[];
+    assert.equal(heard.length, 12, context);
+    for (const [i, h] of heard.entries()) {
+      assert.deepEqual(h.from, { hostname: "192.0.2.243", port: 48899 });
+      assert.equal(
+        h.text,
+        i % 2 === 0
+          ? `smart_config ${Mac.format(Mac.parse(MAC), "upper-bare")}`
+          : '{"mid":"LPB100","mac":"04010000ACCF","ip":"192.0.2.243"}',
+      );
     }
   },
 });

@@ -208,3 +208,50 @@ export async function createLan(addresses: readonly string[]): Promise<Lan> {
     throw error;
   }
 }
+
+/** How a device/phone pair of scripts ended (see {@linkcode runDeviceAndPhone}). */
+export interface PairRun {
+  /** The phone script's output lines (its last line is its JSON log). */
+  readonly phone: readonly string[];
+  /** The device script's output lines (one JSON event each). */
+  readonly device: readonly string[];
+  /** Both scripts' standard error, for assertion messages. */
+  readonly context: string;
+}
+
+/**
+ * Runs `deviceScript` in a device namespace (`deviceIp`) until it prints a line with
+ * `"ready"`, then `phoneScript` in a phone namespace (`phoneIp`); both must exit 0. The
+ * scripts are written to a temporary directory, removed afterwards with the namespaces.
+ */
+export async function runDeviceAndPhone(
+  deviceIp: string,
+  phoneIp: string,
+  deviceScript: string,
+  phoneScript: string,
+): Promise<PairRun> {
+  const dir = await Deno.makeTempDir({ prefix: "s20_netns_pair_" });
+  try {
+    await using net = await createNetns(deviceIp, phoneIp);
+    await Deno.writeTextFile(`${dir}/device.js`, deviceScript);
+    await Deno.writeTextFile(`${dir}/phone.js`, phoneScript);
+    const options = { timeoutMs: 20_000, closeStdin: true };
+    const { promise: ready, resolve: onReady } = Promise.withResolvers<void>();
+    const device = runIn(net.device, ["--no-config", "--no-lock", `${dir}/device.js`], {
+      ...options,
+      onLine: (line) => {
+        if (line.includes('"ready"')) onReady();
+      },
+    });
+    await Promise.race([ready, device.done]);
+    const phone = runIn(net.phone, ["--no-config", "--no-lock", `${dir}/phone.js`], options);
+    const [phoneEnd, deviceEnd] = [await phone.done, await device.done];
+    const context = `phone: ${phoneEnd.stderr}\ndevice: ${deviceEnd.stderr}`;
+    if (phoneEnd.code !== 0 || deviceEnd.code !== 0) {
+      throw new Error(`phone exited ${phoneEnd.code}, device ${deviceEnd.code}\n${context}`);
+    }
+    return { phone: phone.lines, device: device.lines, context };
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
