@@ -4,7 +4,8 @@
  */
 import type { Controller } from "../client/controller.ts";
 import { openController } from "./backend.ts";
-import { DeviceNotFoundError, S20Error } from "../errors.ts";
+import { DeviceNotFoundError, PortInUseError, S20Error } from "../errors.ts";
+import { findDaemon } from "../api/locate.ts";
 import { DecodeError } from "../protocol/decode_error.ts";
 import { closest } from "../schedule/_suggest.ts";
 import { type Clock, systemClock } from "../time/clock.ts";
@@ -56,6 +57,16 @@ function findCommand(args: readonly string[]): { spec: CommandSpec; path: string
   return { spec: sub, path: `${spec.name} ${sub.name}`, rest: subRest };
 }
 
+/** Where a usable-looking daemon is, for a hint; `null` for none (or one that is not safe). */
+function daemonAt(io: CliIo): string | null {
+  try {
+    const endpoint = findDaemon({ env: (name) => io.env(name) });
+    return endpoint === null ? null : "path" in endpoint ? endpoint.path : endpoint.url;
+  } catch {
+    return null;
+  }
+}
+
 /** A permission Deno refused: what to run instead, not a stack trace. */
 function permissionError(error: Error): S20Error {
   return new S20Error(
@@ -92,6 +103,7 @@ export async function main(
   const out = new Output(io, json);
   let client: Controller | null = null;
   let path: string | undefined;
+  let direct = false;
   try {
     if (args.length === 0 || args[0] === "--help" || args[0] === "-h" || args[0] === "help") {
       if (args[0] === "help" && args[1]) return await main([args[1], "--help"], io, options);
@@ -127,6 +139,7 @@ export async function main(
       })) ?? EXIT.ok;
     }
     const { flags, positionals } = parseCommandArgs(found.spec, found.rest, found.path);
+    direct = flags.direct === true;
     if (flags.help || !found.spec.run) {
       if (!found.spec.run && !flags.help) {
         throw new UsageError(
@@ -219,6 +232,10 @@ export async function main(
           `Run 's20 ${error.command ?? path ?? ""} --help'`.replace(/\s+--help/, " --help") +
             " for usage.\n",
         );
+      }
+      const daemon = error instanceof PortInUseError && direct ? daemonAt(io) : null;
+      if (daemon) {
+        io.stderr(`The s20 daemon at ${daemon} owns it: drop --direct to go through it.\n`);
       }
     }
     return code;

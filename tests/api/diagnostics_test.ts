@@ -1,4 +1,7 @@
-/** `s20 doctor` with a daemon running: it names the daemon and probes through it. */
+/**
+ * Diagnostics with a daemon running: `s20 doctor` names it and probes through it, and a
+ * `--direct` command that cannot have the port says the daemon has it.
+ */
 import assert from "node:assert/strict";
 import { emulators, run } from "../cli/_run.ts";
 import { startDaemon } from "./_daemon.ts";
@@ -34,4 +37,16 @@ Deno.test("s20 doctor names the running daemon and discovers through it", async 
     goneReport.findings.some((f: string) => f.includes("Cannot reach the s20 daemon")),
     "an S20_DAEMON that does not answer is a finding",
   );
+});
+
+Deno.test("--direct while the daemon owns the port says so and how to go through it", async () => {
+  await using daemon = await startDaemon(["serve", "--bind", "127.0.108.1", "--port", "10000"]);
+  const env = { S20_DAEMON: daemon.socket };
+  const args = ["status", "127.0.108.2", "--bind", "127.0.108.1", "--port", "10000"];
+  const direct = await run([...args, "--direct"], { env });
+  assert.equal(direct.code, 1);
+  assert.match(direct.err, /another program owns the port/);
+  assert.match(direct.err, /The s20 daemon at .*daemon\.sock owns it: drop --direct/);
+  const json = await run([...args, "--direct", "--json"], { env });
+  assert.equal(JSON.parse(json.out).error.code, "PORT_IN_USE");
 });
