@@ -84,8 +84,9 @@ async function clientLoop(
   const latencies: number[] = [];
   let errors = 0;
   if (values.library || direct) {
-    await using daemon = new DaemonClient({ path: socketPath, timeout: 5000 });
-    const controller: Controller = direct ?? daemon;
+    // Each loop its own daemon connection; the direct client is shared (and closed by main).
+    await using own = direct ? null : new DaemonClient({ path: socketPath, timeout: 5000 });
+    const controller: Controller = direct ?? own!;
     const handles = targets.map((t) => controller.socket(t));
     const next = picker(offset + 1, handles.length);
     while (performance.now() < end) {

@@ -233,9 +233,9 @@ export class DaemonClient implements Controller {
       ...(options.signal ? [options.signal] : []),
     ]);
     const merged = new EventHub<S20Event>();
-    const out = merged.subscribe(signal);
+    const out = merged.subscribe({ signal });
     // Subscribed now, before the caller's next call could report a state.
-    const mine = this.#stateEvents.subscribe(signal);
+    const mine = this.#stateEvents.subscribe({ signal });
     const held = new Set(this.#held.keys());
     for (const s of options.keepAlive ?? []) {
       if (s instanceof DaemonSocket) held.add(s.key);

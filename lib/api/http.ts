@@ -4,6 +4,7 @@
  * hold a remote password).
  */
 import { DeviceNotFoundError, DeviceTimeoutError, S20Error } from "../errors.ts";
+import { wholeNumberIn } from "../util/whole_number.ts";
 import { errorBody } from "./wire.ts";
 
 /** The largest request body taken. */
@@ -92,27 +93,22 @@ export function errorResponse(error: unknown, extra: Record<string, unknown> = {
  */
 export async function readJson(request: Request): Promise<Record<string, unknown>> {
   if (!request.body) return {};
+  const tooLarge = () =>
+    new HttpError(413, "USAGE", `Request bodies are limited to ${MAX_BODY_BYTES} bytes`);
   const declared = Number(request.headers.get("content-length") ?? NaN);
   if (declared > MAX_BODY_BYTES) {
     await request.body.cancel();
-    throw new HttpError(413, "USAGE", `Request bodies are limited to ${MAX_BODY_BYTES} bytes`);
+    throw tooLarge();
   }
-  const chunks: Uint8Array[] = [];
+  // Read in chunks, so a body without (or lying about) its length still stops at the limit.
+  const chunks: Uint8Array<ArrayBuffer>[] = [];
   let size = 0;
   for await (const chunk of request.body) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) {
-      throw new HttpError(413, "USAGE", `Request bodies are limited to ${MAX_BODY_BYTES} bytes`);
-    }
+    if (size > MAX_BODY_BYTES) throw tooLarge();
     chunks.push(chunk);
   }
-  const all = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    all.set(chunk, offset);
-    offset += chunk.length;
-  }
-  const text = new TextDecoder().decode(all);
+  const text = await new Blob(chunks).text();
   if (text.trim() === "") return {};
   let value: unknown;
   try {
@@ -139,8 +135,8 @@ export function integerParam(
   max: number,
 ): number | undefined {
   if (text === null) return undefined;
-  const n = Number(text);
-  if (!/^-?\d+$/.test(text) || n < min || n > max) {
+  const n = wholeNumberIn(text, min, max);
+  if (n === null) {
     throw new HttpError(
       400,
       "INVALID_VALUE",

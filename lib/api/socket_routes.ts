@@ -141,7 +141,7 @@ export const SOCKET_ROUTES: ReadonlyMap<string, Readonly<Record<string, SocketHa
           b,
           "action",
           '"on" or "off"',
-          (v) => v === undefined || v === "on" || v === "off",
+          optional((v) => v === "on" || v === "off"),
         );
         return {
           countdown: await s.setCountdown(seconds, { ...o, ...(action ? { action } : {}) }),
@@ -165,7 +165,7 @@ export const SOCKET_ROUTES: ReadonlyMap<string, Readonly<Record<string, SocketHa
     "timers/:id",
     {
       PUT: async (s, b, o, id) => ({
-        timer: timerToJson(await s.putTimer({ ...timerFromJson({ ...b, id }) }, o)),
+        timer: timerToJson(await s.putTimer(timerFromJson({ ...b, id }), o)),
       }),
       PATCH: async (s, b, o, id) => {
         const change = "label" in b ? timerFromJson({ ...b, id }) : timerSpec(b);

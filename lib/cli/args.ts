@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import { closest } from "../schedule/_suggest.ts";
 import type { CommandSpec, OptionSpec } from "./command.ts";
 import { UsageError } from "./usage_error.ts";
+import { wholeNumberIn } from "../util/whole_number.ts";
 
 /** Flags every command accepts. */
 export const GLOBAL_OPTIONS: Readonly<Record<string, OptionSpec>> = {
@@ -124,8 +125,8 @@ export function integerFlag(
   max: number,
 ): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!/^-?\d+$/.test(value) || n < min || n > max) {
+  const n = wholeNumberIn(value, min, max);
+  if (n === null) {
     throw new UsageError(`--${flag} must be a whole number from ${min} to ${max}, got '${value}'`);
   }
   return n;

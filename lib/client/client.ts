@@ -296,7 +296,7 @@ export class S20Client implements Controller {
   events(options: EventsOptions = {}): AsyncIterableIterator<S20Event> {
     const { signal, keepAlive = [] } = options;
     const stop = signal ? AbortSignal.any([signal, this.#closing.signal]) : this.#closing.signal;
-    const iterator = this.#events.subscribe(stop);
+    const iterator = this.#events.subscribe({ signal: stop });
     const holds = keepAlive.map((s) => s.keepAlive(stop));
     const release = () => holds.forEach((h) => h[Symbol.dispose]());
     return {

@@ -53,14 +53,9 @@ export class EventHub<T> {
     }
   }
 
-  /**
-   * Iterates events emitted from now on, until the signal aborts, `return()` or `close()`.
-   * Takes a signal, or options.
-   */
-  subscribe(options?: AbortSignal | SubscribeOptions<T>): AsyncIterableIterator<T> {
-    const { signal, accept, dropped } = options instanceof AbortSignal
-      ? { signal: options } as SubscribeOptions<T>
-      : options ?? {};
+  /** Iterates events emitted from now on, until the signal aborts, `return()` or `close()`. */
+  subscribe(options: SubscribeOptions<T> = {}): AsyncIterableIterator<T> {
+    const { signal, accept, dropped } = options;
     const s: Subscriber<T> = { queue: [], wake: null, done: this.#closed, dropped: 0, accept };
     const finish = () => {
       s.done = true;

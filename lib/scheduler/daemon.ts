@@ -158,7 +158,7 @@ export class SchedulerDaemon {
 
   /** Log entries from now on (for the daemon API's event stream). */
   logs(signal?: AbortSignal): AsyncIterableIterator<LogEntry> {
-    return this.#logs.subscribe(signal);
+    return this.#logs.subscribe(signal ? { signal } : {});
   }
 
   /** What the daemon is doing. */
