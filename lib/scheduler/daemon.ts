@@ -185,12 +185,23 @@ export class SchedulerDaemon {
 
   /**
    * Loads the file, syncs every socket, sets windows to the state they should have now, fires
-   * events missed within their catch-up grace, and starts the timers.
+   * events missed within their catch-up grace, and starts the timers. A state file that cannot
+   * be read is moved aside and logged (`state-lost`), not fatal.
    *
    * @throws {ScheduleFileError} If the file is not a valid schedule.
+   * @throws {S20Error} `STATE_UNREADABLE` if the state file can be neither read nor moved.
    */
   async start(): Promise<void> {
-    this.#store.load();
+    const lost = this.#store.load(new Date(this.#clock.now()));
+    if (lost) {
+      this.#log(
+        "state-lost",
+        `the daemon state ${lost.path} could not be read (${lost.reason}); moved to ${lost.movedTo}. ` +
+          "Lost: which events had already fired. Catch-up works from the schedule alone, so " +
+          "an event still inside its catch-up grace may fire once more",
+        { level: "warn" },
+      );
+    }
     const schedule = await this.#read();
     if ("issues" in schedule) throw new ScheduleIssuesError(schedule.issues);
     this.#startedAt = new Date(this.#clock.now());
