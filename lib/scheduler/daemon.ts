@@ -4,6 +4,7 @@
  * cuts, lost clocks, DST changes, restarts, edits of the file). Time comes from an injected
  * clock, so a virtual clock can play a day in seconds.
  */
+import { basename, dirname } from "node:path";
 import type { Controller, SocketController } from "../client/controller.ts";
 import { EventHub } from "../client/event_hub.ts";
 import type { S20Event } from "../client/events.ts";
@@ -652,16 +653,30 @@ export class SchedulerDaemon {
     }
   }
 
+  /**
+   * Reloads on every save of the file. The folder is watched, not the file: a save by rename
+   * (`mv`, `sed -i`, an editor's safe-write) replaces the file, and a watch on the file itself
+   * would stay on the old one and see nothing after the first such save.
+   */
   #watch(): void {
+    const file = this.#options.file;
+    const names = new Set([basename(file)]);
+    const folders = new Set([dirname(file)]);
+    try {
+      // A symlinked file: saves may go to the link or to its target.
+      const real = Deno.realPathSync(file);
+      names.add(basename(real));
+      folders.add(dirname(real));
+    } catch {
+      // Unreadable now: the folder watch still sees it appear.
+    }
     let watcher: Deno.FsWatcher;
     try {
-      watcher = Deno.watchFs(this.#options.file);
+      watcher = Deno.watchFs([...folders], { recursive: false });
     } catch (error) {
       this.#log(
         "error",
-        `cannot watch ${this.#options.file} for changes: ${
-          (error as Error).message
-        }; reload with SIGHUP`,
+        `cannot watch ${file} for changes: ${(error as Error).message}; reload with SIGHUP`,
         { level: "warn" },
       );
       return;
@@ -670,7 +685,8 @@ export class SchedulerDaemon {
     let pending: ReturnType<typeof setTimeout> | undefined;
     this.#watching = (async () => {
       for await (const change of watcher) {
-        if (change.kind !== "modify" && change.kind !== "create") continue;
+        if (change.kind === "access" || change.kind === "remove") continue;
+        if (!change.paths.some((path) => names.has(basename(path)))) continue;
         // Editors write in several steps; reload once they are done.
         clearTimeout(pending);
         pending = setTimeout(() => void this.reload(), 250);
