@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { VirtualClock } from "../../mod.ts";
 import { SchedulerDaemon } from "../../lib/scheduler/daemon.ts";
 import type { LogEntry } from "../../lib/scheduler/log_entry.ts";
-import { scheduleRig, tempSchedule } from "./_rig.ts";
+import { daemonFor, QUICK, scheduleRig, tempSchedule } from "./_rig.ts";
 
 const YAML = `
 timezone: Europe/London
@@ -99,21 +99,14 @@ Deno.test("on a fall-back day each event in the repeated hour happens once (host
   await using file = await tempSchedule(FALL_BACK);
   await using rig = await scheduleRig(FALL_BACK, {
     clock,
-    keepAliveMs: 3600_000,
+    ...QUICK,
     // The worst case for firmware not yet observed across a fall-back: when the zone change
     // moves its clock back, a timer whose time comes again fires again.
     emulator: () => ({ discoverySpacingMs: 1, refireWhenClockGoesBack: true }),
   });
-  const log: LogEntry[] = [];
-  const daemon = new SchedulerDaemon({
-    file: file.path,
-    controller: rig.client,
-    clock,
-    overrides: rig.overrides,
-    watch: false,
+  const { daemon, log } = daemonFor(rig, clock, file.path, {
     maxSleepMs: 15 * 60_000,
     clockCheckMs: 86_400_000,
-    log: (entry) => log.push(entry),
   });
   const switches = (alias: string) =>
     rig.emulators[alias]!.device.history.map((c) => [new Date(c.at).toISOString(), c.on]);

@@ -4,10 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { VirtualClock } from "../../mod.ts";
-import { SchedulerDaemon } from "../../lib/scheduler/daemon.ts";
-import type { LogEntry } from "../../lib/scheduler/log_entry.ts";
 import { writeFileDurably } from "../../lib/util/write_durably.ts";
-import { scheduleRig, tempSchedule } from "./_rig.ts";
+import { daemonFor, QUICK, scheduleRig, tempSchedule } from "./_rig.ts";
 
 const yamlNamed = (name: string) =>
   `timezone: UTC\nsockets: { pump: { mac: "ac:cf:23:77:36:01" } }\nrules:\n` +
@@ -24,19 +22,10 @@ Deno.test("every save reloads: mv over the file, sed -i, an editor's safe-write,
   const clock = new VirtualClock({ start: "2026-06-01T05:50:00Z" });
   await using file = await tempSchedule(yamlNamed("First"));
   const dir = file.path.slice(0, file.path.lastIndexOf("/"));
-  await using rig = await scheduleRig(yamlNamed("First"), {
-    clock,
-    keepAliveMs: 3600_000,
-    emulator: () => ({ discoverySpacingMs: 1 }),
-  });
-  const log: LogEntry[] = [];
-  const daemon = new SchedulerDaemon({
-    file: file.path,
-    controller: rig.client,
-    clock,
-    overrides: rig.overrides,
+  await using rig = await scheduleRig(yamlNamed("First"), { clock, ...QUICK });
+  const { daemon, log } = daemonFor(rig, clock, file.path, {
     statePath: `${dir}/schedule.state.json`,
-    log: (e) => log.push(e),
+    watch: true,
   });
   const saves: [string, (text: string) => Promise<void>][] = [
     ["mv over it", async (text) => {

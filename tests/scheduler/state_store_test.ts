@@ -5,10 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { VirtualClock } from "../../mod.ts";
-import { SchedulerDaemon } from "../../lib/scheduler/daemon.ts";
-import type { LogEntry } from "../../lib/scheduler/log_entry.ts";
 import { StateStore } from "../../lib/scheduler/state_store.ts";
-import { scheduleRig, tempSchedule } from "./_rig.ts";
+import { daemonFor, QUICK, scheduleRig, tempSchedule } from "./_rig.ts";
 
 const NOW = new Date("2026-06-01T11:05:00Z");
 
@@ -107,21 +105,8 @@ Deno.test("the daemon starts on an empty state file, logs once what was lost, an
   await using file = await tempSchedule(NOON);
   const state = `${file.path}.state.json`;
   await Deno.writeFile(state, new Uint8Array()); // what a power cut after an unflushed rename leaves
-  await using rig = await scheduleRig(NOON, {
-    clock,
-    keepAliveMs: 3600_000,
-    emulator: () => ({ discoverySpacingMs: 1 }),
-  });
-  const log: LogEntry[] = [];
-  const daemon = new SchedulerDaemon({
-    file: file.path,
-    controller: rig.client,
-    clock,
-    overrides: rig.overrides,
-    statePath: state,
-    watch: false,
-    log: (e) => log.push(e),
-  });
+  await using rig = await scheduleRig(NOON, { clock, ...QUICK });
+  const { daemon, log } = daemonFor(rig, clock, file.path, { statePath: state });
   try {
     await daemon.start();
     await daemon.idle();
