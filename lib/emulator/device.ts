@@ -191,6 +191,7 @@ export class EmulatedDevice implements Disposable {
     announceIntervalMs: number;
     announceEveryMs: number;
     deleteOneShotTimers: boolean;
+    refireWhenClockGoesBack: boolean;
     timeAfterBoot: DeviceTimeSetting;
   };
   #listeners = new Set<(event: EmulatorEvent) => void>();
@@ -261,6 +262,7 @@ export class EmulatedDevice implements Disposable {
       announceIntervalMs: checkMs("announceIntervalMs", options.announceIntervalMs ?? 3170),
       announceEveryMs: checkMs("announceEveryMs", options.announceEveryMs ?? 0),
       deleteOneShotTimers: options.deleteOneShotTimers ?? false,
+      refireWhenClockGoesBack: options.refireWhenClockGoesBack ?? false,
       timeAfterBoot: options.timeAfterBoot ?? "unset",
     };
     this.#scheduleTimers();
@@ -774,7 +776,12 @@ export class EmulatedDevice implements Disposable {
     const deviceMs = this.#deviceClock.nowMs();
     if (deviceMs === null) return;
     const localNow = deviceMs + zoneOffsetMs(this.#tables.socketData);
-    const after = Math.max(localNow, this.#lastFiredLocal ?? -Infinity);
+    const last = this.#lastFiredLocal ?? -Infinity;
+    // Went back by more than timer jitter: fire the times passed again, if so configured.
+    const wentBack = last - localNow > 1000;
+    const after = this.#cfg.refireWhenClockGoesBack && wentBack
+      ? localNow
+      : Math.max(localNow, last);
     const due = nextDue(this.#tables.timers, after);
     if (due === null) return;
     this.#timerTimer = this.#clock.setTimer(() => this.#timersDue(due), due.at - localNow);

@@ -211,6 +211,15 @@ export interface EmulatedDeviceOptions {
    */
   readonly deleteOneShotTimers?: boolean;
   /**
+   * Fire a table-3 timer again when the socket's wall clock passes its time a second time,
+   * as it does after a zone change moves the clock back at a DST fall-back (Q unknown: the
+   * real firmware has not been observed across one). `false` fires each wall time at most
+   * once until the clock is set (`cs`), which hides a second firing.
+   *
+   * @default {false}
+   */
+  readonly refireWhenClockGoesBack?: boolean;
+  /**
    * Most timers table 3 holds; further adds get no ack (Q3 unknown; ~48 fit one datagram).
    *
    * @default {48}

@@ -1,6 +1,6 @@
 import { formatDays } from "./_days.ts";
 import { formatClock } from "./_time_spec.ts";
-import type { ZoneClock } from "./_zone_clock.ts";
+import type { Wall, ZoneClock } from "./_zone_clock.ts";
 import type { DeviceTimer, PlannedEvent, SocketPlan } from "./plan_types.ts";
 import type { Action, Rule, Schedule } from "./types.ts";
 import { compileWeeklyTimers, type WeeklyTimer } from "./weekly_timers.ts";
@@ -29,6 +29,8 @@ export interface PlacementLimits {
   readonly horizonDays: number;
   /** What the window rules say at the start, per socket. */
   readonly stateAtStart: (socket: string) => Action | null;
+  /** Local midnight of the plan's first day, as local ms (wall fields read as UTC). */
+  readonly firstDayLocalMs: number;
 }
 
 interface SocketTable {
@@ -61,8 +63,8 @@ export function placeOccurrences(
       .sort((a, b) => preferDevice(a) - preferDevice(b) || a.index - b.index);
     const table: SocketTable = { weekly: new Map(), full: new Set(), oneShot: new Set() };
     for (const rule of rules) {
-      const timers = compileWeeklyTimers(rule);
-      if (timers === null) continue;
+      const timers = compileWeeklyTimers(rule)?.map((t) => withoutRepeatedDays(t, limits));
+      if (timers === undefined) continue;
       if (timers.length <= free) {
         table.weekly.set(rule.id, timers);
         free -= timers.length;
@@ -71,7 +73,7 @@ export function placeOccurrences(
     const candidates = (bySocket.get(socket) ?? [])
       .filter((o) =>
         o.rule.kind !== "cron" && o.rule.run !== "host" && !table.weekly.has(o.rule.id) &&
-        !table.full.has(o.rule.id) && o.ms < limits.horizonEndMs
+        !table.full.has(o.rule.id) && o.ms < limits.horizonEndMs && !limits.clock.isRepeated(o.ms)
       )
       // Stable: within a priority the time order of `occurrences` is kept.
       .sort((a, b) => preferDevice(a.rule) - preferDevice(b.rule));
@@ -79,7 +81,8 @@ export function placeOccurrences(
     tables.set(socket, table);
     sockets.push({
       socket,
-      weeklyTimers: [...table.weekly.values()].flat(),
+      // A timer left with no day this week (see withoutRepeatedDays) is not written.
+      weeklyTimers: [...table.weekly.values()].flat().filter((t) => t.days !== 0),
       oneShotTimers: table.oneShot.size,
       capacity: limits.capacity,
       stateAtStart: limits.stateAtStart(socket),
@@ -108,10 +111,19 @@ function decide(o: Occurrence, table: SocketTable, limits: PlacementLimits): Dec
   if (rule.kind === "cron") {
     return { run: "host", reason: "cron rules run on the host", timer: null };
   }
+  const local = limits.clock.wall(o.ms);
+  const date = `${local.year}-${pad(local.month)}-${pad(local.day)}`;
+  if (limits.clock.isRepeated(o.ms)) {
+    // The daemon moves the socket's offset back at the change, so the socket's clock shows
+    // this time twice and its record could fire at both; the host fires the first only.
+    return host(
+      `${formatClock(local.hour, local.minute, local.second)} comes twice on ${date} ` +
+        "as the clocks go back; the host fires it once",
+    );
+  }
   const weekly = table.weekly.get(rule.id)?.find((t) => t.source === o.source);
   if (weekly !== undefined) {
     const clock = formatClock(weekly.hour, weekly.minute, weekly.second);
-    const local = limits.clock.wall(o.ms);
     if (
       local.hour !== weekly.hour || local.minute !== weekly.minute || local.second !== weekly.second
     ) {
@@ -119,7 +131,13 @@ function decide(o: Occurrence, table: SocketTable, limits: PlacementLimits): Dec
       return host(
         `the weekly socket timer at ${clock} cannot fire at ${
           formatClock(local.hour, local.minute, local.second)
-        } on ${local.year}-${pad(local.month)}-${pad(local.day)}`,
+        } on ${date}`,
+      );
+    }
+    if ((weekly.days & (1 << weekdayOf(localMsOf(local)))) === 0) {
+      return host(
+        `the weekly socket timer at ${clock} leaves out this weekday until the clocks have gone ` +
+          "back (its time comes twice that day)",
       );
     }
     return {
@@ -176,6 +194,34 @@ function toEvent(o: Occurrence, decision: Decision, limits: PlacementLimits): Pl
     timer: decision.timer,
     note: o.note,
   };
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The timer without the weekdays of the coming week (from the plan's first day) on which its
+ * wall time comes twice, because the clocks go back: the socket would fire at both passes,
+ * so the host fires that occurrence. The daemon syncs every day, which puts the day back once
+ * the change is over.
+ */
+function withoutRepeatedDays(timer: WeeklyTimer, limits: PlacementLimits): WeeklyTimer {
+  const timeOfDay = ((timer.hour * 60 + timer.minute) * 60 + timer.second) * 1000;
+  let repeated = 0;
+  for (let d = 0; d < 7; d++) {
+    const local = limits.firstDayLocalMs + d * DAY_MS + timeOfDay;
+    if (limits.clock.isRepeatedWall(local)) repeated |= 1 << weekdayOf(local);
+  }
+  return repeated & timer.days ? { ...timer, days: timer.days & ~repeated } : timer;
+}
+
+/** Local ms (wall fields read as UTC) of wall-clock fields. */
+function localMsOf(w: Wall): number {
+  return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
+}
+
+/** Monday = 0 … Sunday = 6 of a local ms, the bit order of the repeat byte. */
+function weekdayOf(localMs: number): number {
+  return (new Date(localMs).getUTCDay() + 6) % 7;
 }
 
 function pad(n: number): string {

@@ -27,6 +27,8 @@ export class ZoneClock {
   readonly #offsets: number[] = [];
   /** Local dates (YYYY-MM-DD) touched by a change: the fast paths do not apply there. */
   readonly #changeDates = new Set<string>();
+  /** Wall times that come twice (clocks going back), as [start, end) in local ms. */
+  readonly #repeated: [number, number][] = [];
   readonly #from: number;
   readonly #to: number;
 
@@ -43,6 +45,9 @@ export class ZoneClock {
       const after = next.offsetNanoseconds / 1e6;
       this.#changes.push(next.epochMilliseconds);
       this.#offsets.push(after);
+      if (after < before) {
+        this.#repeated.push([next.epochMilliseconds + after, next.epochMilliseconds + before]);
+      }
       // Every local date from the wall time before the change to the one after it (a whole
       // day can be skipped, as Samoa did in 2011).
       const first = Math.floor((next.epochMilliseconds + Math.min(before, after)) / MS_PER_DAY);
@@ -71,6 +76,19 @@ export class ZoneClock {
       else hi = mid;
     }
     return this.#offsets[lo]!;
+  }
+
+  /**
+   * Whether the wall time of `ms` comes twice: it lies in the hour (or so) a clock going back
+   * repeats, on either pass.
+   */
+  isRepeated(ms: number): boolean {
+    return this.isRepeatedWall(ms + this.offsetAt(ms));
+  }
+
+  /** Whether a wall time, as local ms (wall fields read as UTC), comes twice. */
+  isRepeatedWall(localMs: number): boolean {
+    return this.#repeated.some(([start, end]) => localMs >= start && localMs < end);
   }
 
   /** Whether a clock change touches this local date. */

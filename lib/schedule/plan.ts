@@ -106,6 +106,7 @@ export function plan(schedule: Schedule, options: PlanOptions): Plan {
     horizonDays,
     horizonEndMs: horizonEnd.epochMilliseconds,
     stateAtStart: (socket) => stateAt(schedule, socket, startMs, ctx, 8),
+    firstDayLocalMs: Date.UTC(from.year, from.month - 1, from.day),
   });
   const ruleOrder = new Map(schedule.rules.map((rule) => [rule.id, rule.index]));
   skipped.sort((a, b) =>

@@ -4,6 +4,7 @@
  * cuts, lost clocks, DST changes, restarts, edits of the file). Time comes from an injected
  * clock, so a virtual clock can play a day in seconds.
  */
+import { basename, dirname } from "node:path";
 import type { Controller, SocketController } from "../client/controller.ts";
 import { EventHub } from "../client/event_hub.ts";
 import type { S20Event } from "../client/events.ts";
@@ -185,12 +186,23 @@ export class SchedulerDaemon {
 
   /**
    * Loads the file, syncs every socket, sets windows to the state they should have now, fires
-   * events missed within their catch-up grace, and starts the timers.
+   * events missed within their catch-up grace, and starts the timers. A state file that cannot
+   * be read is moved aside and logged (`state-lost`), not fatal.
    *
    * @throws {ScheduleFileError} If the file is not a valid schedule.
+   * @throws {S20Error} `STATE_UNREADABLE` if the state file can be neither read nor moved.
    */
   async start(): Promise<void> {
-    this.#store.load();
+    const lost = this.#store.load(new Date(this.#clock.now()));
+    if (lost) {
+      this.#log(
+        "state-lost",
+        `the daemon state ${lost.path} could not be read (${lost.reason}); moved to ${lost.movedTo}. ` +
+          "Lost: which events had already fired. Catch-up works from the schedule alone, so " +
+          "an event still inside its catch-up grace may fire once more",
+        { level: "warn" },
+      );
+    }
     const schedule = await this.#read();
     if ("issues" in schedule) throw new ScheduleIssuesError(schedule.issues);
     this.#startedAt = new Date(this.#clock.now());
@@ -641,16 +653,30 @@ export class SchedulerDaemon {
     }
   }
 
+  /**
+   * Reloads on every save of the file. The folder is watched, not the file: a save by rename
+   * (`mv`, `sed -i`, an editor's safe-write) replaces the file, and a watch on the file itself
+   * would stay on the old one and see nothing after the first such save.
+   */
   #watch(): void {
+    const file = this.#options.file;
+    const names = new Set([basename(file)]);
+    const folders = new Set([dirname(file)]);
+    try {
+      // A symlinked file: saves may go to the link or to its target.
+      const real = Deno.realPathSync(file);
+      names.add(basename(real));
+      folders.add(dirname(real));
+    } catch {
+      // Unreadable now: the folder watch still sees it appear.
+    }
     let watcher: Deno.FsWatcher;
     try {
-      watcher = Deno.watchFs(this.#options.file);
+      watcher = Deno.watchFs([...folders], { recursive: false });
     } catch (error) {
       this.#log(
         "error",
-        `cannot watch ${this.#options.file} for changes: ${
-          (error as Error).message
-        }; reload with SIGHUP`,
+        `cannot watch ${file} for changes: ${(error as Error).message}; reload with SIGHUP`,
         { level: "warn" },
       );
       return;
@@ -659,7 +685,8 @@ export class SchedulerDaemon {
     let pending: ReturnType<typeof setTimeout> | undefined;
     this.#watching = (async () => {
       for await (const change of watcher) {
-        if (change.kind !== "modify" && change.kind !== "create") continue;
+        if (change.kind === "access" || change.kind === "remove") continue;
+        if (!change.paths.some((path) => names.has(basename(path)))) continue;
         // Editors write in several steps; reload once they are done.
         clearTimeout(pending);
         pending = setTimeout(() => void this.reload(), 250);

@@ -15,6 +15,7 @@ export type LogKind =
   | "stopped"
   | "loaded"
   | "reload-failed"
+  | "state-lost"
   | "fired"
   | "skipped"
   | "missed"

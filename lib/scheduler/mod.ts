@@ -24,7 +24,7 @@ export {
   type ScheduledSocket,
 } from "./resolve_sockets.ts";
 export { ownerLabel, ownerOf } from "./owned_timers.ts";
-export { StateStore } from "./state_store.ts";
+export { StateStore, type UnreadableState } from "./state_store.ts";
 // The types the scheduler's API mentions (client, codec, schedule), so this entry point
 // documents itself.
 export type * from "../../mod.ts";

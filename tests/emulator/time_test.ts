@@ -214,6 +214,52 @@ Deno.test("a weekly timer fires at the right instant across a DST change (Europe
   assert.equal(emulator.device.localTime?.toISOString(), "2026-03-31T01:00:00.000Z");
 });
 
+Deno.test("when a zone change moves the clock back over a timer's time, it fires again only with refireWhenClockGoesBack", async () => {
+  for (const [refire, host, app] of [[false, 146, 147], [true, 148, 149]] as const) {
+    const daily = 0b111_1111;
+    const timer: TimerRecord = {
+      id: 7,
+      on: true,
+      label: BLANK,
+      year: 2026,
+      month: 10,
+      day: 24,
+      hour: 1,
+      minute: 30,
+      second: 0,
+      weekly: true,
+      days: daily,
+    };
+    await using t = await setup(`127.0.3.${host}`, "2026-10-25T00:00:00Z", {
+      socketData: { ...factorySocketData(MAC), timeZone: 1, dst: false }, // 01:00 local
+      timers: [timer, { ...timer, id: 8, on: false, minute: 40 }],
+      refireWhenClockGoesBack: refire,
+    });
+    await using probe = new Probe(`127.0.3.${app}`);
+    await t.clock.advance(45 * MINUTE); // 01:45 at UTC+1: both fired
+    await request(probe, t.emulator.address, { kind: "subscribe", mac: MAC });
+    // Clocks go back an hour, as a scheduler sets the zone at a fall-back: 00:45 local.
+    await request(probe, t.emulator.address, {
+      kind: "writeSocketData",
+      mac: MAC,
+      session: 0,
+      operation: "modify",
+      data: { ...t.emulator.device.socketData, timeZone: 0 },
+    });
+    await t.clock.advance(HOUR); // to 01:45 local again
+    const fired = t.emulator.device.history.map((c) => `${c.on ? "on" : "off"} ${iso(c.at)}`);
+    assert.deepEqual(
+      fired,
+      [
+        "on 2026-10-25T00:30:00.000Z",
+        "off 2026-10-25T00:40:00.000Z",
+        ...(refire ? ["on 2026-10-25T01:30:00.000Z", "off 2026-10-25T01:40:00.000Z"] : []),
+      ],
+      `refire ${refire}`,
+    );
+  }
+});
+
 Deno.test("a weekly timer fires only on its weekdays (Monday = bit 0)", async () => {
   const mon = 1 << 0;
   const sat = 1 << 5;

@@ -118,3 +118,59 @@ Deno.test("plan() keeps a weekly socket timer off the gap day and gives that occ
     days: 127,
   });
 });
+
+Deno.test("plan() gives a fall-back day's repeated-hour occurrence to the host and keeps that day off the weekly socket timer", () => {
+  // London, Sunday 25 October 2026: 01:00–01:59 comes twice. Planned from the Monday before.
+  const result = plan(fixedAt("01:30", "Europe/London"), { from: "2026-10-19", days: 8 });
+  const byDate = new Map(result.events.map((e) => [e.local.slice(0, 10), e]));
+  const sunday = byDate.get("2026-10-25")!;
+  assert.equal(sunday.run, "host");
+  assert.equal(sunday.local, "2026-10-25T01:30:00+01:00", "at the first pass");
+  assert.match(sunday.reason, /01:30 comes twice on 2026-10-25 as the clocks go back/);
+  // Every other day the socket's weekly record fires; written without Sunday this week, so
+  // the socket cannot fire at 01:30 GMT as well.
+  const others = result.events.filter((e) => e !== sunday);
+  assert.ok(others.every((e) => e.run === "device"), JSON.stringify(others.map((e) => e.reason)));
+  assert.deepEqual(others[0]!.timer, {
+    kind: "weekly",
+    hour: 1,
+    minute: 30,
+    second: 0,
+    days: 0b011_1111,
+  });
+  assert.equal(result.sockets[0]!.weeklyTimers[0]!.days, 0b011_1111);
+  // Planned on the day after, the record has every day again.
+  const after = plan(fixedAt("01:30", "Europe/London"), { from: "2026-10-26", days: 7 });
+  assert.ok(after.events.every((e) => e.run === "device" && e.timer?.kind === "weekly"));
+  assert.equal(after.sockets[0]!.weeklyTimers[0]!.days, 0b111_1111);
+  // Planned on the Sunday before, that Sunday's record still fires; Monday's plan clears it.
+  const weekBefore = plan(fixedAt("01:30", "Europe/London"), { from: "2026-10-18", days: 1 });
+  assert.equal(weekBefore.events[0]!.run, "device");
+  // A time outside the repeated hour keeps every day.
+  const outside = plan(fixedAt("02:30", "Europe/London"), { from: "2026-10-19", days: 8 });
+  assert.ok(outside.events.every((e) => e.run === "device"));
+  assert.equal(outside.sockets[0]!.weeklyTimers[0]!.days, 0b111_1111);
+});
+
+Deno.test("plan() gives a one-shot occurrence in the repeated hour to the host, Santiago's (23:30 on the Saturday) too", () => {
+  const dated = scheduleOf([
+    "sockets: {s: {ip: 192.0.2.1}}",
+    'rules: [{sockets: s, at: "01:10", action: on, dates: [10-25, 10-26]}]',
+  ], "Europe/London");
+  const result = plan(dated, { from: "2026-10-24", days: 3 });
+  assert.deepEqual(result.events.map((e) => [e.local, e.run]), [
+    ["2026-10-25T01:10:00+01:00", "host"],
+    ["2026-10-26T01:10:00+00:00", "device"],
+  ]);
+  assert.equal(result.sockets[0]!.oneShotTimers, 1, "no slot spent on the host's occurrence");
+  // Santiago goes back at 24:00 on Saturday 4 April 2026: 23:00–23:59 that Saturday repeats.
+  const santiago = plan(fixedAt("23:30", "America/Santiago"), { from: "2026-04-01", days: 5 });
+  assert.deepEqual(santiago.events.map((e) => [e.local, e.run]), [
+    ["2026-04-01T23:30:00-03:00", "device"],
+    ["2026-04-02T23:30:00-03:00", "device"],
+    ["2026-04-03T23:30:00-03:00", "device"],
+    ["2026-04-04T23:30:00-03:00", "host"],
+    ["2026-04-05T23:30:00-04:00", "device"],
+  ]);
+  assert.equal(santiago.sockets[0]!.weeklyTimers[0]!.days, 0b101_1111, "without Saturday");
+});

@@ -4,6 +4,8 @@ import { type Emulator, type EmulatorOptions, startEmulator } from "../../lib/em
 import type { Clock } from "../../lib/time/clock.ts";
 import { parseSchedule } from "../../lib/schedule/parse_schedule.ts";
 import { resolveSockets } from "../../lib/scheduler/resolve_sockets.ts";
+import { SchedulerDaemon } from "../../lib/scheduler/daemon.ts";
+import type { LogEntry } from "../../lib/scheduler/log_entry.ts";
 import type { Schedule } from "../../lib/schedule/types.ts";
 
 export interface ScheduleRig extends AsyncDisposable {
@@ -89,4 +91,28 @@ export async function tempSchedule(yaml: string): Promise<{ path: string } & Asy
       await Deno.remove(dir, { recursive: true });
     },
   };
+}
+
+/** Rig options for daemon runs: rare keep-alives, discovery copies 1 ms apart. */
+export const QUICK = { keepAliveMs: 3600_000, emulator: () => ({ discoverySpacingMs: 1 }) };
+
+/** A daemon on the rig's sockets and `clock` (no file watch, 5 min sleeps), and its log. */
+export function daemonFor(
+  rig: ScheduleRig,
+  clock: Clock,
+  file: string,
+  extra: Partial<ConstructorParameters<typeof SchedulerDaemon>[0]> = {},
+): { daemon: SchedulerDaemon; log: LogEntry[] } {
+  const log: LogEntry[] = [];
+  const daemon = new SchedulerDaemon({
+    file,
+    controller: rig.client,
+    clock,
+    overrides: rig.overrides,
+    watch: false,
+    maxSleepMs: 5 * 60_000,
+    log: (e) => log.push(e),
+    ...extra,
+  });
+  return { daemon, log };
 }

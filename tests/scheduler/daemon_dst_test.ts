@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { VirtualClock } from "../../mod.ts";
 import { SchedulerDaemon } from "../../lib/scheduler/daemon.ts";
 import type { LogEntry } from "../../lib/scheduler/log_entry.ts";
-import { scheduleRig, tempSchedule } from "./_rig.ts";
+import { daemonFor, QUICK, scheduleRig, tempSchedule } from "./_rig.ts";
 
 const YAML = `
 timezone: Europe/London
@@ -77,6 +77,62 @@ Deno.test("socket timers fire at local 07:30 before and after the spring-forward
       new Date(c.at).toISOString()
     );
     assert.deepEqual(next, ["2026-03-31T06:30:00.000Z", "2026-03-31T07:00:00.000Z"]);
+  } finally {
+    await daemon.stop();
+    clock.dispose();
+  }
+});
+
+const FALL_BACK = `
+timezone: Europe/London
+sockets:
+  lamp: { mac: "ac:cf:23:77:20:02" }
+  fan: { mac: "ac:cf:23:77:20:03" }
+rules:
+  - { name: Night light, sockets: lamp, on: "01:15", off: "01:45", run: device }
+  - { name: Fan once, sockets: fan, on: "01:20", off: "01:40", dates: [10-25] }
+`;
+
+Deno.test("on a fall-back day each event in the repeated hour happens once (host-run; socket records do not fire twice)", async () => {
+  // Sunday 25 October 2026: 02:00 BST becomes 01:00 GMT at 01:00Z; 01:00–01:59 comes twice.
+  const clock = new VirtualClock({ start: "2026-10-24T12:00:00Z" });
+  await using file = await tempSchedule(FALL_BACK);
+  await using rig = await scheduleRig(FALL_BACK, {
+    clock,
+    ...QUICK,
+    // The worst case for firmware not yet observed across a fall-back: when the zone change
+    // moves its clock back, a timer whose time comes again fires again.
+    emulator: () => ({ discoverySpacingMs: 1, refireWhenClockGoesBack: true }),
+  });
+  const { daemon, log } = daemonFor(rig, clock, file.path, {
+    maxSleepMs: 15 * 60_000,
+    clockCheckMs: 86_400_000,
+  });
+  const switches = (alias: string) =>
+    rig.emulators[alias]!.device.history.map((c) => [new Date(c.at).toISOString(), c.on]);
+  try {
+    await daemon.start();
+    await play(clock, daemon, 86_400_000, 60 * 60_000); // to Sunday 12:00Z
+    assert.deepEqual(switches("lamp"), [
+      ["2026-10-25T00:15:00.000Z", true], // 01:15 BST, the first 01:15
+      ["2026-10-25T00:45:00.000Z", false], // 01:45 BST
+    ]);
+    assert.deepEqual(switches("fan"), [
+      ["2026-10-25T00:20:00.000Z", true],
+      ["2026-10-25T00:40:00.000Z", false],
+    ]);
+    const fired = log.filter((e) => e.kind === "fired").map((e) => `${e.socket} ${e.action}`);
+    assert.deepEqual(fired, ["lamp on", "fan on", "fan off", "lamp off"], "each by the host, once");
+    assert.equal(rig.emulators.lamp!.device.socketData.dst, false, "the zone moved back to GMT");
+    // Monday: the socket's weekly records fire again on their own.
+    await play(clock, daemon, 86_400_000, 60 * 60_000);
+    const monday = rig.emulators.lamp!.device.history.slice(2).map((
+      c,
+    ) => [new Date(c.at).toISOString(), c.on, c.cause]);
+    assert.deepEqual(monday, [
+      ["2026-10-26T01:15:00.000Z", true, "timer"],
+      ["2026-10-26T01:45:00.000Z", false, "timer"],
+    ]);
   } finally {
     await daemon.stop();
     clock.dispose();

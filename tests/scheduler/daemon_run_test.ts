@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import { VirtualClock } from "../../mod.ts";
-import { SchedulerDaemon } from "../../lib/scheduler/daemon.ts";
-import type { LogEntry } from "../../lib/scheduler/log_entry.ts";
-import { type ScheduleRig, scheduleRig, tempSchedule } from "./_rig.ts";
+import type { SchedulerDaemon } from "../../lib/scheduler/daemon.ts";
+import { daemonFor, QUICK, type ScheduleRig, scheduleRig, tempSchedule } from "./_rig.ts";
 
 async function play(clock: VirtualClock, daemon: SchedulerDaemon, ms: number, step = 5 * 60_000) {
   for (let done = 0; done < ms; done += step) {
@@ -10,33 +9,11 @@ async function play(clock: VirtualClock, daemon: SchedulerDaemon, ms: number, st
   }
 }
 
-function daemonFor(
-  rig: ScheduleRig,
-  clock: VirtualClock,
-  file: string,
-  extra: Partial<ConstructorParameters<typeof SchedulerDaemon>[0]> = {},
-) {
-  const log: LogEntry[] = [];
-  const daemon = new SchedulerDaemon({
-    file,
-    controller: rig.client,
-    clock,
-    overrides: rig.overrides,
-    watch: false,
-    maxSleepMs: 5 * 60_000,
-    log: (e) => log.push(e),
-    ...extra,
-  });
-  return { daemon, log };
-}
-
 /** Relay switches made by the host (dc), as ISO instants and states. */
 function hostSwitches(rig: ScheduleRig, alias: string): [string, boolean][] {
   return rig.emulators[alias]!.device.history.filter((c) => c.cause === "dc")
     .map((c) => [new Date(c.at).toISOString(), c.on]);
 }
-
-const QUICK = { keepAliveMs: 3600_000, emulator: () => ({ discoverySpacingMs: 1 }) };
 
 Deno.test("host events fire at their planned instants", async () => {
   const yaml = `
