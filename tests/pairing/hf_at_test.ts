@@ -1,5 +1,5 @@
 /**
- * The HF-LPB100 AT codec (s20-protocol.md §5.1): every `AT` vector of s20-vectors.json decodes
+ * The HF-LPB100 AT codec (docs/protocol.md#ap-mode): every `AT` vector of s20-vectors.json decodes
  * and encodes as its notes say, plus requests, replies, scans and redaction.
  */
 import assert from "node:assert/strict";
@@ -27,13 +27,16 @@ import { loadVectors, sharedMissing } from "../helpers/shared.ts";
 
 const text = (s: string) => new TextEncoder().encode(s);
 const ascii = (b: Uint8Array) => new TextDecoder().decode(b);
-/** Replies end in CR LF CR LF (§5.1); HankB's printed log (V32, V33) drops them. */
+/**
+ * Replies end in CR LF CR LF (docs/protocol.md#ap-mode); HankB's printed log (V32, V33) drops them.
+ */
 const CRLF2 = "0d0a0d0a";
 
 /**
- * What each AT vector means, from its notes in s20-protocol.md §6, keyed by its bytes: the ids
- * `loadVectors()` gives follow the JSON file's order, which is not the order of §6 (the
- * `V32`…`V144` below are §6's numbers).
+ * What each AT vector means, from its notes in docs/protocol.md#observed-packets, keyed by its
+ * bytes: the ids `loadVectors()` gives follow the JSON file's order, which is not the order of
+ * docs/protocol.md#observed-packets (the `V32`…`V144` below are docs/protocol.md#observed-packets's
+ * numbers).
  */
 const AT_EXPECTED: Record<string, { spec: string; request?: AtRequest; reply?: AtReply }> = {
   // V32 AT+LVER reply (HankB), printed without its CR LF CR LF.
@@ -112,7 +115,7 @@ Deno.test({
   },
 });
 
-Deno.test("encodeAtRequest() writes the six AP-mode steps of §5.1", () => {
+Deno.test("encodeAtRequest() writes the six AP-mode steps (docs/protocol.md#ap-mode)", () => {
   const settings = validateWifiSettings({ ssid: "home", key: "correct horse" });
   const requests = apPairingRequests(settings);
   assert.deepEqual(requests.map((r) => ascii(encodeAtRequest(r))), [
@@ -303,7 +306,7 @@ Deno.test("AT requests survive encode → decode (property)", () => {
   );
 });
 
-Deno.test("describeAtRequest() redacts the key and expectsReply() follows §5.1", () => {
+Deno.test("describeAtRequest() redacts the key and expectsReply() follows the AP steps", () => {
   const key = new WifiKey("correct horse");
   assert.equal(
     describeAtRequest({ kind: "setKey", auth: "WPA2PSK", encryption: "AES", key }),

@@ -1,6 +1,6 @@
 /**
- * Smartlink (s20-protocol.md §5.2): the encoder against the WiWo app's traffic in capture c2, the
- * smartlink vectors, the decoder's tolerance of loss and duplicates (property tests) and the
+ * Smartlink (docs/protocol.md#smartlink): the encoder against the WiWo app's traffic in capture c2,
+ * the smartlink vectors, the decoder's tolerance of loss and duplicates (property tests) and the
  * success announcements.
  */
 import assert from "node:assert/strict";
@@ -54,14 +54,18 @@ function c2(): CapturedDatagram[] {
   return c2Cache;
 }
 
-/** The app's smartlink datagrams in c2, as captured (every one appears twice, §4.1). */
+/**
+ * The app's smartlink datagrams in c2, as captured (every one appears twice,
+ * docs/protocol.md#loss-and-duplicates).
+ */
 function appSmartlink(): CapturedDatagram[] {
   return c2().filter((d) => d.src === APP && d.srcPort === 49999 && d.dstPort === 49999);
 }
 
 /**
  * c2 was captured on the access point, so every broadcast shows up twice ~0.1 ms apart
- * (s20-protocol.md §4.1). Drop a datagram that repeats the previous one within 1 ms.
+ * (docs/protocol.md#loss-and-duplicates). Drop a datagram that repeats the previous one within 1
+ * ms.
  */
 function withoutCaptureCopies(datagrams: readonly CapturedDatagram[]): CapturedDatagram[] {
   const out: CapturedDatagram[] = [];
@@ -74,7 +78,8 @@ function withoutCaptureCopies(datagrams: readonly CapturedDatagram[]): CapturedD
 }
 
 Deno.test({
-  name: "capture c2: the app's smartlink sequence is §5.2's, every datagram captured twice",
+  name:
+    "capture c2: the app's smartlink sequence is the documented one, every datagram captured twice",
   ignore: skip,
   fn() {
     const captured = appSmartlink();
@@ -242,7 +247,7 @@ Deno.test("decodeSmartlinkAnnouncement() accepts what the SDK accepts and ignore
   assert.equal(decodeSmartlinkAnnouncement(smartlinkPayload(89)), null);
 });
 
-Deno.test("encodeSmartlink() builds §5.2's sequence with the pause before each datagram", () => {
+Deno.test("encodeSmartlink() builds the sequence with the pause before each datagram", () => {
   const sequence = encodeSmartlink("password");
   assert.equal(sequence.count, 200 + 5 * (3 + 8 + 3 + 3));
   const packets = [...sequence];

@@ -19,7 +19,7 @@ const CAPTURES = [
 
 /**
  * Known non-S20 traffic on port 10000: the socket's SNTP client sends from its UDP 10000 to
- * 17.171.4.36:123 and gets answers back on 10000 (s20-protocol.md §4.7).
+ * 17.171.4.36:123 and gets answers back on 10000 (docs/protocol.md#device-clock).
  */
 function knownNonS20(d: { srcPort: number; dstPort: number }): string | null {
   return d.srcPort === 123 || d.dstPort === 123 ? "SNTP (the socket's clock source)" : null;
