@@ -1,6 +1,6 @@
 /**
  * Smartlink (docs/protocol.md#smartlink): the encoder against the WiWo app's traffic in capture c2,
- * the smartlink vectors, the decoder's tolerance of loss and duplicates (property tests) and the
+ * the observed smartlink packets, the decoder's tolerance of loss and duplicates (property tests) and the
  * success announcements.
  */
 import assert from "node:assert/strict";
@@ -20,13 +20,14 @@ import {
   WifiKey,
 } from "../../lib/pairing/mod.ts";
 import { type CapturedDatagram, readCapture } from "../helpers/pcap.ts";
-import { loadVectors, readShared, sharedMissing } from "../helpers/shared.ts";
+import { OBSERVED } from "../fixtures/observed_packets.ts";
+import { readShared, sharedMissing } from "../helpers/shared.ts";
 
 const C2 = "captures/orvibo_s20_capture_2_no_internet_access_on_wifi_network.pcapng";
 const APP = "10.0.0.11";
 const DEVICE = "10.0.0.243";
 const DEVICE_MAC = Mac.parse("ac:cf:23:35:e6:aa");
-const skip = sharedMissing("the smartlink capture and vector tests");
+const skip = sharedMissing("the smartlink capture tests");
 
 /** Run-length encoding: [[length, count], …]. */
 function runs(lengths: readonly number[]): [number, number][] {
@@ -168,10 +169,9 @@ Deno.test({
 });
 
 Deno.test({
-  name: "every smartlink vector is a 0x05 payload whose length means what its notes say",
-  ignore: skip,
+  name: "every observed smartlink packet is a 0x05 payload whose length means what its note says",
   fn() {
-    const vectors = loadVectors().filter((v) => v.command === "smartlink");
+    const vectors = OBSERVED.filter((v) => v.command === "smartlink");
     assert.equal(vectors.length, 5);
     const meaning = (length: number): string => {
       const offset = length - SMARTLINK.base;
@@ -179,26 +179,27 @@ Deno.test({
       if (offset === SMARTLINK.startOffset) return "start marker";
       if (offset === SMARTLINK.endOffset) return "end marker";
       if (offset >= SMARTLINK.checksumOffset) {
-        return `checksum 332+len(password)=332+${offset - SMARTLINK.checksumOffset}`;
+        return `checksum (length ${length} = base + 256 + ${offset - SMARTLINK.checksumOffset}`;
       }
-      return `char '${String.fromCharCode(offset)}' (76+0x${offset.toString(16)})`;
+      return `character '${String.fromCharCode(offset)}' (length ${length} = base + 0x${
+        offset.toString(16)
+      })`;
     };
     for (const v of vectors) {
       const bytes = fromHex(v.hex);
       assert.deepEqual(bytes, smartlinkPayload(bytes.length), v.id);
       assert.ok(
-        v.notes.toLowerCase().includes(meaning(bytes.length).toLowerCase()),
-        `${v.id}: ${meaning(bytes.length)} / ${v.notes}`,
+        v.note?.toLowerCase().includes(meaning(bytes.length).toLowerCase()),
+        `${v.id}: ${meaning(bytes.length)} / ${v.note}`,
       );
     }
   },
 });
 
 Deno.test({
-  name: "both smartlink-ack vectors decode and re-encode",
-  ignore: skip,
+  name: "both observed smartlink-ack packets decode and re-encode",
   fn() {
-    const vectors = loadVectors().filter((v) => v.command === "smartlink-ack");
+    const vectors = OBSERVED.filter((v) => v.command === "smartlink-ack");
     assert.equal(vectors.length, 2);
     for (const v of vectors) {
       const announcement = decodeSmartlinkAnnouncement(fromHex(v.hex));
