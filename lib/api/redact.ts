@@ -1,7 +1,7 @@
 /** Table 4 with its secret removed, for everything that leaves the process: API and CLI output. */
 import type { SocketData } from "../protocol/records.ts";
 
-/** Record bytes 28–39 of table 4 hold the remote password (s20-protocol.md §3.3). */
+/** Record bytes 28–39 of table 4 hold the remote password (docs/protocol.md#table-4). */
 const PASSWORD_START = 28;
 const PASSWORD_END = 40;
 /** What a short password leaves in the rest of the field. */

@@ -26,7 +26,10 @@ import {
   type SocketTarget,
 } from "./targets.ts";
 
-/** Replies to our own probes arrive within ~300 ms, ten copies 15 ms apart (§2.1). */
+/**
+ * Replies to our own probes arrive within ~300 ms, ten copies 15 ms apart
+ * (docs/protocol.md#discovery).
+ */
 const SOLICITED_WINDOW_MS = 2000;
 /** Report a reboot at most once a minute per socket (an announcement burst lasts ~63 s). */
 const REBOOT_REPORT_INTERVAL_MS = 60_000;
@@ -77,7 +80,8 @@ export interface S20ClientOptions {
    */
   readonly timeout?: number;
   /**
-   * Milliseconds of the clock between keep-alives of watched sockets (§2.15: 30–60 s).
+   * Milliseconds of the clock between keep-alives of watched sockets
+   * (docs/protocol.md#subscriptions: 30–60 s).
    *
    * @default {30000}
    */

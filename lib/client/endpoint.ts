@@ -1,7 +1,7 @@
 /**
  * One UDP endpoint shared by every socket a client talks to: it sends encoded messages and
  * demultiplexes everything received (Deno's UDP API has no `connect`, so replies from all
- * sockets arrive on one transport; s20-protocol.md §4.9).
+ * sockets arrive on one transport; docs/protocol.md#several-sockets-and-clients).
  */
 import { decode } from "../protocol/decode.ts";
 import { DecodeError } from "../protocol/decode_error.ts";

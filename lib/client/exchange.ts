@@ -1,7 +1,8 @@
 /**
- * Request/reply over lossy UDP: register the matcher, send, wait one retransmission timeout,
- * resend with growing waits until the reply comes or the deadline passes (s20-protocol.md
- * §4.1: every command but a timer add is idempotent, so resending is safe).
+ * Request/reply over lossy UDP: register the matcher, send, wait one retransmission timeout, resend
+ * with growing waits until the reply comes or the deadline passes
+ * (docs/protocol.md#loss-and-duplicates: every command but a timer add is idempotent, so resending
+ * is safe).
  */
 import { DeviceTimeoutError } from "../errors.ts";
 import type { Message } from "../protocol/messages.ts";

@@ -1,7 +1,7 @@
 /**
  * Retransmission timeout from measured round trips (Jacobson/Karels, RFC 6298 §2), shared by
  * every socket on one endpoint: they sit on the same LAN, so one socket's replies teach us
- * how long to wait for the others. Real sockets answer in 5–300 ms (s20-protocol.md §4.2).
+ * how long to wait for the others. Real sockets answer in 5–300 ms (docs/protocol.md#latencies).
  */
 export class RttEstimator {
   #srtt: number | null = null;

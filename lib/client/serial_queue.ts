@@ -1,4 +1,4 @@
-/** Runs tasks one at a time, in order (one queue per socket, s20-protocol.md §4.3). */
+/** Runs tasks one at a time, in order (one queue per socket, docs/protocol.md#pacing). */
 export class SerialQueue {
   #tail: Promise<void> = Promise.resolve();
 

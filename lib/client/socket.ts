@@ -21,13 +21,19 @@ import { SerialQueue } from "./serial_queue.ts";
 import type { SocketController } from "./controller.ts";
 import { sameTimer, timerRecordFor, type TimerSpec } from "./timer_spec.ts";
 
-/** Subscribe again before a command when the last one is older than this (§2.15: TTL ~300 s). */
+/**
+ * Subscribe again before a command when the last one is older than this
+ * (docs/protocol.md#subscriptions: TTL ~300 s).
+ */
 const SUBSCRIPTION_FRESH_MS = 60_000;
-/** Commands sent less than ~6 ms after a `cl` are lost (glenpp; §4.3). */
+/** Commands sent less than ~6 ms after a `cl` are lost (glenpp; docs/protocol.md#pacing). */
 const PAUSE_AFTER_SUBSCRIBE_MS = 10;
-/** The first `sf` follows a `dc` ack within 4–7 ms (§4.2). */
+/** The first `sf` follows a `dc` ack within 4–7 ms (docs/protocol.md#latencies). */
 const CONFIRM_WAIT_MS = 150;
-/** How long after a discovery probe its reply copies may still arrive (10 × 15 ms, §2.1). */
+/**
+ * How long after a discovery probe its reply copies may still arrive (10 × 15 ms,
+ * docs/protocol.md#discovery).
+ */
 const BURST_QUIET_MS = 300;
 /** A write acknowledged but not found on read-back this often is reported, not retried. */
 const MAX_UNAPPLIED_WRITES = 3;
@@ -93,7 +99,7 @@ export interface Countdown {
 }
 
 /**
- * Icon numbers of table 4 (s20-protocol.md §3.3).
+ * Icon numbers of table 4 (docs/protocol.md#table-4).
  *
  * @example
  * ```ts
@@ -797,7 +803,7 @@ export class S20Socket implements SocketController {
 
   async #readTimers(d: Deadline): Promise<TimerRecord[]> {
     const version = (await this.#versions(d)).get(3);
-    // A table shows up in table 1 only once it has records (s20-protocol.md §3.1).
+    // A table shows up in table 1 only once it has records (docs/protocol.md#table-1).
     if (version === undefined) {
       this.#timers = null;
       return [];
@@ -860,8 +866,8 @@ export class S20Socket implements SocketController {
 
   async #readClock(d: Deadline): Promise<ClockReading> {
     const mac = await this.#ready(d);
-    // A socket answers a probe ten times over ~150 ms (§2.1); let an earlier burst end, or
-    // one of its late copies (an old clock) would answer this read.
+    // A socket answers a probe ten times over ~150 ms (docs/protocol.md#discovery); let an earlier
+    // burst end, or one of its late copies (an old clock) would answer this read.
     const quiet = this.#ctx.endpoint.lastProbeAt + BURST_QUIET_MS - performance.now();
     if (quiet > 0) await d.pause(quiet);
     let sentAt = this.#ctx.clock.now();
@@ -925,7 +931,8 @@ export class S20Socket implements SocketController {
         ? Infinity
         : this.#ctx.clock.now() - this.#subscribedAt;
       if (age > SUBSCRIPTION_FRESH_MS) {
-        // Too old to trust an hb (ignored once it lapsed, §2.6): subscribe again at once.
+        // Too old to trust an hb (ignored once it lapsed, docs/protocol.md#keep-alive): subscribe
+        // again at once.
         await this.#subscribe(d, true);
         return;
       }
@@ -958,15 +965,15 @@ export class S20Socket implements SocketController {
 }
 
 /**
- * Socket time minus ours, NTP-style: the reading was taken somewhere in the round trip, so
- * compare it with the midpoint; and the socket keeps whole seconds (§4.7), so its true time is
- * on average half a second past what it reports.
+ * Socket time minus ours, NTP-style: the reading was taken somewhere in the round trip, so compare
+ * it with the midpoint; and the socket keeps whole seconds (docs/protocol.md#device-clock), so its
+ * true time is on average half a second past what it reports.
  */
 export function clockSkew(reading: Date, sentAt: number, receivedAt: number): number {
   return Math.round(reading.getTime() + 500 - (sentAt + receivedAt) / 2);
 }
 
-/** A random unused u16 timer id (orvfms picks random ids too; §3.2). */
+/** A random unused u16 timer id (orvfms picks random ids too; docs/protocol.md#table-3). */
 function freeTimerId(existing: readonly TimerRecord[]): number {
   const used = new Set(existing.map((t) => t.id));
   const buffer = new Uint16Array(1);

@@ -85,7 +85,7 @@ export function maskDays(mask: number): Weekday[] {
 
 /**
  * Builds the table-3 record for a spec. Weekly timers carry `today` as their (informational)
- * creation date, as the vendor app does (s20-protocol.md §3.2).
+ * creation date, as the vendor app does (docs/protocol.md#table-3).
  *
  * @throws {TypeError} For a bad time, date or weekday, or neither/both of `days` and `date`.
  */

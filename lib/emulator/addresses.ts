@@ -21,7 +21,7 @@ export function addIpv4(text: string, steps: number): string {
 
 /**
  * Where a socket bound at `hostname` sends its boot announcements: the /24 broadcast address
- * (a real S20 sends to x.x.x.255:10000, s20-protocol.md §4.6), or the limited broadcast
+ * (a real S20 sends to x.x.x.255:10000, docs/protocol.md#announcements), or the limited broadcast
  * address when bound to the wildcard address.
  */
 export function announceAddressFor(hostname: string): NetAddress {

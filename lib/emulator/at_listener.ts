@@ -1,5 +1,5 @@
 /**
- * An emulated HF-LPB100 AT interface on UDP 48899 (s20-protocol.md §5.1): the assist password,
+ * An emulated HF-LPB100 AT interface on UDP 48899 (docs/protocol.md#ap-mode): the assist password,
  * `+ok`, and the `AT+` commands pairing tools use, with fault injection for client tests.
  */
 import { Mac } from "../protocol/mac.ts";
@@ -178,7 +178,7 @@ export interface AtListenerOptions {
    */
   readonly assistPassword?: string;
   /**
-   * Reply to `AT+LVER`, as HankB read it from a real S20 (V32).
+   * Reply to `AT+LVER`, as HankB read it from a real S20 (observed packet HankB:8).
    *
    * @default {"08 (2015-04-28 16:57 16B)"}
    */
@@ -198,7 +198,7 @@ export interface AtListenerOptions {
   readonly scan?: readonly AtScanEntry[];
   /**
    * Answer `AT+` commands only from hosts that sent `+ok` first, as the pairing tools assume.
-   * Whether a real module insists is not known (§7.2 Q14).
+   * Whether a real module insists is not known (docs/protocol.md#open-questions Q14).
    *
    * @default {true}
    */
@@ -264,7 +264,10 @@ const QUERY_ONLY = new Set(["", "VER", "LVER", "MID", "WSCAN", "WSLK", "Z"]);
 
 const decoder = new TextDecoder();
 
-/** Whether the module would take this key for this auth/encryption (§5.1, node-orvibo). */
+/**
+ * Whether the module would take this key for this auth/encryption (docs/protocol.md#ap-mode,
+ * node-orvibo).
+ */
 function keyFits(auth: string, encryption: string, key: string): boolean {
   if (!AUTHS.has(auth) || !ENCRYPTIONS.has(encryption)) return false;
   if (encryption === "NONE") return auth === "OPEN" && key === "";
@@ -411,7 +414,8 @@ export class AtListener {
 
   async #receive(data: Uint8Array, from: NetAddress): Promise<void> {
     const text = decoder.decode(data);
-    // The assist password and `+ok` are whole datagrams without terminator (§5.1 steps 1–2).
+    // The assist password and `+ok` are whole datagrams without terminator
+    // (docs/protocol.md#ap-mode steps 1–2).
     if (text === this.#assistPassword) {
       const request: AtRequest = { kind: "assist", password: text };
       this.#options.onRequest?.(request, from);
@@ -540,7 +544,8 @@ export class AtListener {
   }
 
   #reboot(from: NetAddress): void {
-    // A reboot ends every command-mode session; the configuration is saved (§5.1 step 6).
+    // A reboot ends every command-mode session; the configuration is saved
+    // (docs/protocol.md#ap-mode step 6).
     this.#atMode.clear();
     this.#partial.clear();
     const state = this.#state;
@@ -598,8 +603,9 @@ export class AtListener {
 /**
  * Binds the AT port and starts answering. Replies go to the requester's address and port.
  *
- * In AP mode bind `10.10.100.254` (or `0.0.0.0` inside a network namespace, to hear broadcasts);
- * in station mode bind the socket's LAN address, as the assist password also works there (§5.1).
+ * In AP mode bind `10.10.100.254` (or `0.0.0.0` inside a network namespace, to hear broadcasts); in
+ * station mode bind the socket's LAN address, as the assist password also works there
+ * (docs/protocol.md#ap-mode).
  *
  * @example Take a client through AP-mode pairing
  * ```ts

@@ -1,6 +1,7 @@
 /**
  * The emulated S20 itself: a state machine that takes datagrams and emits datagrams, with no
- * network of its own (s20-protocol.md §2–§4; §4.10 is the checklist it follows).
+ * network of its own (docs/protocol.md#commands to #behaviour; docs/protocol.md#emulator is the
+ * checklist it follows).
  */
 import { decode } from "../protocol/decode.ts";
 import { DecodeError } from "../protocol/decode_error.ts";
@@ -35,7 +36,10 @@ const S20_PORT = 10000;
 const HISTORY_LIMIT = 10_000;
 const MAX_COUNTDOWN_SECONDS = 0xffff;
 
-/** Commands only a live subscriber may give (§2.15, c4#361); `hb` is handled on its own. */
+/**
+ * Commands only a live subscriber may give (docs/protocol.md#subscriptions, c4#361); `hb` is
+ * handled on its own.
+ */
 const SUBSCRIBER_COMMANDS = new Set<Message["kind"]>([
   "setPower",
   "readTable",
@@ -137,11 +141,13 @@ function checkMs(name: string, value: number): number {
  * {@linkcode startEmulator} to put it on UDP.
  *
  * What it does, by the protocol notes: ~10 discovery copies 15 ms apart with the extra `00`
- * (§2.1), no `qa` answer when locked (§3.3 byte 161, Q9); subscriptions for 300 s refreshed by
- * `cl`/`hb`, and silence towards anyone not subscribed (§2.15, Q11); `dc` ack then `sf` twice to
- * every subscriber (§2.4; also when the state does not change, Q10); offset 18 per §2.14;
- * tables 1/3/4 with version counters (§3); `cs`, `cd`, `ts`, `mp` (relayed to an emulated
- * cloud, else unanswered, §2.12); `lt` unanswered. Its own clock drives table-3 timers in local
+ * (docs/protocol.md#discovery), no `qa` answer when locked (docs/protocol.md#table-4 byte 161, Q9);
+ * subscriptions for 300 s refreshed by `cl`/`hb`, and silence towards anyone not subscribed
+ * (docs/protocol.md#subscriptions, Q11); `dc` ack then `sf` twice to every subscriber
+ * (docs/protocol.md#switching; also when the state does not change, Q10); offset 18 per
+ * docs/protocol.md#reply-session-field; tables 1/3/4 with version counters
+ * (docs/protocol.md#tables); `cs`, `cd`, `ts`, `mp` (relayed to an emulated cloud, else unanswered,
+ * docs/protocol.md#remote-password); `lt` unanswered. Its own clock drives table-3 timers in local
  * time (zone and DST from table 4), countdowns and auto-off.
  *
  * @example Subscribe and switch on, in-process
@@ -209,7 +215,10 @@ export class EmulatedDevice implements Disposable {
   #nextBootTime: DeviceTimeSetting | null = null;
   /** Network time until which a discovery burst is going out. */
   #busyUntil = -Infinity;
-  /** `mp` requests relayed to the cloud, by the slot the relay carried (§2.12). */
+  /**
+   * `mp` requests relayed to the cloud, by the slot the relay carried
+   * (docs/protocol.md#remote-password).
+   */
   #pendingPasswords = new Map<number, PendingPassword>();
 
   /**
@@ -299,7 +308,10 @@ export class EmulatedDevice implements Disposable {
     return this.#deviceClock.reading();
   }
 
-  /** The device clock as a `Date`, or `null` while unset (before 2001, §4.7). */
+  /**
+   * The device clock as a `Date`, or `null` while unset (before 2001,
+   * docs/protocol.md#device-clock).
+   */
   get deviceTime(): Date | null {
     return deviceTimeToDate(this.#deviceClock.reading(), new Date(this.#clock.now()));
   }
@@ -360,7 +372,11 @@ export class EmulatedDevice implements Disposable {
     if (!this.#powered) return this.#ignore(from, message, "the socket is powered off");
     if (message === null) return this.#ignore(from, null, "the datagram does not decode");
     if (this.#cfg.dropDuringDiscoveryBurst && this.#networkNow() < this.#busyUntil) {
-      return this.#ignore(from, message, "busy sending a discovery burst (§2.3)");
+      return this.#ignore(
+        from,
+        message,
+        "busy sending a discovery burst (docs/protocol.md#subscribe)",
+      );
     }
     if ("mac" in message && message.mac !== undefined && message.mac !== this.mac) {
       return this.#ignore(from, message, `addressed to ${message.mac}`);
@@ -404,7 +420,7 @@ export class EmulatedDevice implements Disposable {
       case "dstRuleReply":
         return this.#dstRuleArrived(message, from);
       case "logout":
-        return this.#ignore(from, message, "lt gets no reply (§2.13)");
+        return this.#ignore(from, message, "lt gets no reply (docs/protocol.md#cloud-messages)");
       default:
         break;
     }
@@ -413,12 +429,19 @@ export class EmulatedDevice implements Disposable {
     }
     const subscriber = this.#subscribers.get(key);
     if (subscriber === null) {
-      return this.#ignore(from, message, "the sender is not subscribed (§2.15)");
+      return this.#ignore(
+        from,
+        message,
+        "the sender is not subscribed (docs/protocol.md#subscriptions)",
+      );
     }
     this.#command(message as Command, subscriber, from, delay);
   }
 
-  /** Presses the button: the relay flips and every subscriber gets `sf` (§2.5). */
+  /**
+   * Presses the button: the relay flips and every subscriber gets `sf`
+   * (docs/protocol.md#state-reports).
+   */
   pressButton(): void {
     if (this.#closed || !this.#powered) return;
     this.#setRelay(!this.#on, "button");
@@ -426,9 +449,9 @@ export class EmulatedDevice implements Disposable {
   }
 
   /**
-   * Cuts the power: the relay goes off, subscriptions, countdown and pending work are lost and
-   * the clock stops; after `offMs` the socket boots with its clock unset (the `timeAfterBoot`
-   * option) and sends its announcement burst (§4.6, §4.8).
+   * Cuts the power: the relay goes off, subscriptions, countdown and pending work are lost and the
+   * clock stops; after `offMs` the socket boots with its clock unset (the `timeAfterBoot` option)
+   * and sends its announcement burst (docs/protocol.md#announcements, #boot-and-factory-defaults).
    *
    * @param options How long the power stays off.
    * @throws {RangeError} If `offMs` is negative.
@@ -473,8 +496,8 @@ export class EmulatedDevice implements Disposable {
   }
 
   /**
-   * Factory reset (§4.8): factory table 4 (same MAC), no timers, table versions back to 1,
-   * clock stopped at 0 until set, then a power cycle.
+   * Factory reset (docs/protocol.md#boot-and-factory-defaults): factory table 4 (same MAC), no
+   * timers, table versions back to 1, clock stopped at 0 until set, then a power cycle.
    *
    * @param options How long the socket stays off before it boots.
    */
@@ -571,7 +594,8 @@ export class EmulatedDevice implements Disposable {
           },
         }));
         ack("setTimeZoneReply");
-        // Then the socket asks the cloud for the zone's DST rule (`gt`, §2.11, c1#256).
+        // Then the socket asks the cloud for the zone's DST rule (`gt`,
+        // docs/protocol.md#time-zone-and-dst-rule, c1#256).
         if (this.#cloud !== null) {
           const session = this.#subscribers.get(this.#cloudKey!)?.slot ?? 0;
           this.#send(
@@ -584,7 +608,11 @@ export class EmulatedDevice implements Disposable {
       }
       case "changePassword":
         if (this.#cloud === null) {
-          return this.#ignore(from, message, "mp needs the cloud, which is not emulated (§2.12)");
+          return this.#ignore(
+            from,
+            message,
+            "mp needs the cloud, which is not emulated (docs/protocol.md#remote-password)",
+          );
         }
         this.#pendingPasswords.set(subscriber.slot, {
           to,
@@ -722,14 +750,18 @@ export class EmulatedDevice implements Disposable {
     if (this.#history.length > HISTORY_LIMIT) this.#history.shift();
     this.#emit({ type: "relay", change });
     const data = this.#tables.socketData;
-    // Auto-off: every switch-on copies the delay into the countdown (§3.4).
+    // Auto-off: every switch-on copies the delay into the countdown
+    // (docs/protocol.md#countdown-and-auto-off).
     if (on && data.autoOffEnabled && data.autoOffSeconds > 0) {
       this.#startCountdown("off", data.autoOffSeconds, "auto-off");
     }
     return true;
   }
 
-  /** `sf` to every live subscriber, twice (§2.4): cloud first, then by slot, as in c1/c4. */
+  /**
+   * `sf` to every live subscriber, twice (docs/protocol.md#switching): cloud first, then by slot,
+   * as in c1/c4.
+   */
   #pushState(delayMs: number): void {
     const subscribers = this.#subscribers.list();
     const sf: Message = { kind: "stateReport", mac: this.mac, session: 0, on: this.#on };
@@ -817,7 +849,10 @@ export class EmulatedDevice implements Disposable {
     if (this.#announceLeft > 0) this.#announce();
   }
 
-  /** One unsolicited `qa` to the broadcast address; 21 of them 3.17 s apart (§4.6). */
+  /**
+   * One unsolicited `qa` to the broadcast address; 21 of them 3.17 s apart
+   * (docs/protocol.md#announcements).
+   */
   #announce(): void {
     this.#announceTimer = null;
     if (this.#closed || !this.#powered) return;

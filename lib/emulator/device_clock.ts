@@ -1,5 +1,5 @@
 /**
- * The socket's own clock (s20-protocol.md §4.7): a reading that runs on the injected
+ * The socket's own clock (docs/protocol.md#device-clock): a reading that runs on the injected
  * {@linkcode Clock} from an offset, set by `cs`, and that starts over after a power cut.
  */
 import { dateToDeviceTime, NTP_UNIX_OFFSET_SECONDS } from "../protocol/device_time.ts";
@@ -19,7 +19,7 @@ import type { Clock } from "../time/clock.ts";
  *
  * const time: DeviceTimeSetting = "unset";
  * using device = new EmulatedDevice({ time });
- * assert.equal(device.deviceTime, null); // before 2001 counts as unset (§4.7)
+ * assert.equal(device.deviceTime, null); // before 2001: unset (docs/protocol.md#device-clock)
  * assert.ok(device.clockReading >= 3_155_673_600); // 2000-01-01 in seconds since 1900
  * ```
  */

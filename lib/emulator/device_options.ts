@@ -41,7 +41,7 @@ export interface EmulatedDeviceOptions {
    */
   readonly mac?: string;
   /**
-   * Model string in discovery replies (§2.1).
+   * Model string in discovery replies (docs/protocol.md#discovery).
    *
    * @default {"SOC005"}
    */
@@ -49,7 +49,7 @@ export interface EmulatedDeviceOptions {
   /**
    * Table 4 at start. Its MAC is used as given (a test may give a table that disagrees).
    *
-   * @default {factorySocketData(mac) (§4.8)}
+   * @default {factorySocketData(mac) (docs/protocol.md#boot-and-factory-defaults)}
    */
   readonly socketData?: SocketData;
   /**
@@ -65,7 +65,7 @@ export interface EmulatedDeviceOptions {
    */
   readonly timers?: readonly TimerRecord[];
   /**
-   * Table 4's version at start (1 after a factory reset, §3.1).
+   * Table 4's version at start (1 after a factory reset, docs/protocol.md#table-1).
    *
    * @default {1}
    */
@@ -118,14 +118,16 @@ export interface EmulatedDeviceOptions {
   /**
    * Emulate a linked cloud server at this address: it holds slot 0 for good (so LAN clients get
    * slot 1 and up, as in captures 1 and 4), its requests are answered with their session echoed
-   * without a `cl`, it gets every `sf`, and `mp` is relayed to it (§2.12). The socket's own cloud
-   * traffic (`dl`, `hb`, `gt`) is not emulated. `null`: no cloud, like capture 2.
+   * without a `cl`, it gets every `sf`, and `mp` is relayed to it
+   * (docs/protocol.md#remote-password). The socket's own cloud traffic (`dl`, `hb`, `gt`) is not
+   * emulated. `null`: no cloud, like capture 2.
    *
    * @default {null}
    */
   readonly cloud?: NetAddress | null;
   /**
-   * Subscription lifetime after the last `cl` or `hb` (measured 241–312 s, §2.15).
+   * Subscription lifetime after the last `cl` or `hb` (measured 241–312 s,
+   * docs/protocol.md#subscriptions).
    *
    * @default {300_000}
    */
@@ -137,63 +139,67 @@ export interface EmulatedDeviceOptions {
    */
   readonly pushOnTimer?: boolean;
   /**
-   * Ignore every request that arrives while a discovery burst is going out (§2.3, §4.1: captured
-   * `cl`s were dropped; that other commands are dropped too is an inference).
+   * Ignore every request that arrives while a discovery burst is going out
+   * (docs/protocol.md#subscribe, #loss-and-duplicates: captured `cl`s were dropped; that other
+   * commands are dropped too is an inference).
    *
    * @default {true}
    */
   readonly dropDuringDiscoveryBurst?: boolean;
   /**
-   * Copies of each `qa`/`qg` reply (§2.1).
+   * Copies of each `qa`/`qg` reply (docs/protocol.md#discovery).
    *
    * @default {10}
    */
   readonly discoveryCopies?: number;
   /**
-   * Real ms between discovery copies (§2.1).
+   * Real ms between discovery copies (docs/protocol.md#discovery).
    *
    * @default {15}
    */
   readonly discoverySpacingMs?: number;
   /**
-   * Real ms between a request and its (first) reply; captures show 5–300 ms (§4.2).
+   * Real ms between a request and its (first) reply; captures show 5–300 ms
+   * (docs/protocol.md#latencies).
    *
    * @default {5}
    */
   readonly replyDelayMs?: number;
   /**
-   * Real ms between a `dc` ack (or a relay change) and the first round of `sf` (§2.4: 5–10 ms).
+   * Real ms between a `dc` ack (or a relay change) and the first round of `sf`
+   * (docs/protocol.md#switching: 5–10 ms).
    *
    * @default {5}
    */
   readonly pushDelayMs?: number;
   /**
-   * Real ms between the two rounds of `sf` (§2.4: 45–55 ms).
+   * Real ms between the two rounds of `sf` (docs/protocol.md#switching: 45–55 ms).
    *
    * @default {50}
    */
   readonly pushRepeatMs?: number;
   /**
-   * Destination of boot announcements (§4.6). The network layer defaults it to the /24
-   * broadcast of its bound address; point it at a test client on loopback.
+   * Destination of boot announcements (docs/protocol.md#announcements). The network layer defaults
+   * it to the /24 broadcast of its bound address; point it at a test client on loopback.
    *
    * @default {{ hostname: "255.255.255.255", port: 10000 }}
    */
   readonly announceTo?: NetAddress;
   /**
-   * Announcements per burst (§4.6).
+   * Announcements per burst (docs/protocol.md#announcements).
    *
    * @default {21}
    */
   readonly announceCount?: number;
   /**
-   * Ms on `clock` between two announcements of a burst (§4.6).
+   * Ms on `clock` between two announcements of a burst (docs/protocol.md#announcements).
    *
    * @default {3170}
    */
   readonly announceIntervalMs?: number;
   /**
-   * Repeat the burst this often on `clock` (~600 000 with a cloud link, §4.6); 0 = only at boot.
+   * Repeat the burst this often on `clock` (~600 000 with a cloud link,
+   * docs/protocol.md#announcements); 0 = only at boot.
    *
    * @default {0}
    */

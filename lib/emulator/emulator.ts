@@ -13,9 +13,9 @@ import type { EmulatorEvent, OutgoingDatagram } from "./types.ts";
 import { notifyAll } from "./notify.ts";
 
 /**
- * Something that runs beside an emulated socket and stops with it, such as the pairing
- * listeners (HF-A11 AT commands on UDP 48899, smartlink on 49999, s20-protocol.md §5). It gets
- * the {@linkcode Emulator} (its `device`, `address` and `mac`) when started.
+ * Something that runs beside an emulated socket and stops with it, such as the pairing listeners
+ * (HF-A11 AT commands on UDP 48899, smartlink on 49999, docs/protocol.md#pairing). It gets the
+ * {@linkcode Emulator} (its `device`, `address` and `mac`) when started.
  *
  * @example A service that counts relay changes
  * ```ts

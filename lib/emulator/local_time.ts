@@ -1,6 +1,6 @@
 /**
  * The socket's local time comes from table 4's zone bytes only, never from the host's zone:
- * byte 163 whole hours, byte 160 half-hour and DST bits (orvfms reading, s20-protocol.md §3.3).
+ * byte 163 whole hours, byte 160 half-hour and DST bits (orvfms reading, docs/protocol.md#table-4).
  */
 import type { SocketData } from "../protocol/records.ts";
 import { zoneOffsetMinutes } from "../protocol/zone.ts";

@@ -1,8 +1,8 @@
 /**
  * An emulated Orvibo S20 smart socket, faithful to the captured behaviour of real ones
- * (s20-protocol.md §2–§4): discovery bursts, subscriptions that expire, `dc` acks with `sf`
- * pushes, tables 1/3/4, its own clock with timers in local time, countdowns, button presses,
- * power cuts and factory resets — on UDP or in-process, with seeded network faults and an
+ * (docs/protocol.md#commands to #behaviour): discovery bursts, subscriptions that expire, `dc` acks
+ * with `sf` pushes, tables 1/3/4, its own clock with timers in local time, countdowns, button
+ * presses, power cuts and factory resets — on UDP or in-process, with seeded network faults and an
  * injectable clock that lets a day pass in seconds.
  *
  * - {@linkcode EmulatedDevice}: the socket as a state machine, no network.

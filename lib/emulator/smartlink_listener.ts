@@ -1,6 +1,7 @@
 /**
- * An emulated smartlink receiver (s20-protocol.md §5.2): hears datagrams on UDP 49999, decodes
- * the password from their lengths, then announces success from UDP 48899 as the real socket does.
+ * An emulated smartlink receiver (docs/protocol.md#smartlink): hears datagrams on UDP 49999,
+ * decodes the password from their lengths, then announces success from UDP 48899 as the real socket
+ * does.
  */
 import { Mac } from "../protocol/mac.ts";
 import { type Clock, sleep, systemClock } from "../time/clock.ts";
@@ -321,7 +322,8 @@ export class SmartlinkListener {
   async #run(): Promise<void> {
     try {
       for await (const { data, from } of this.#transport) {
-        // Only the length carries information (§5.2); the content is 0x05 filler.
+        // Only the length carries information (docs/protocol.md#smartlink); the content is 0x05
+        // filler.
         const password = this.#decoder.push(data.length);
         if (password !== null) {
           const previous = this.#announcing;
@@ -370,9 +372,9 @@ export class SmartlinkListener {
 }
 
 /**
- * Binds the smartlink port and starts listening. On success it sends `smart_config <MAC>` and
- * the JSON form alternately from UDP 48899 to the broadcast address, port 49999 (§5.2), then
- * reports the password through `onPassword`.
+ * Binds the smartlink port and starts listening. On success it sends `smart_config <MAC>` and the
+ * JSON form alternately from UDP 48899 to the broadcast address, port 49999
+ * (docs/protocol.md#smartlink), then reports the password through `onPassword`.
  *
  * Inside a network namespace bind `0.0.0.0` to hear broadcasts. If an {@linkcode AtListener}
  * already holds 48899 on the same address, pass its `transport` as `announceVia`.

@@ -1,8 +1,8 @@
 /**
- * Who may command the socket and receives its `sf` pushes (s20-protocol.md §2.15): entries
- * live `ttlMs` on the injected clock after their last `cl`/`hb`, and expire lazily when looked
- * at, so no timer runs per subscriber. Slots (§2.14) are the lowest free index, the cloud link
- * first.
+ * Who may command the socket and receives its `sf` pushes (docs/protocol.md#subscriptions): entries
+ * live `ttlMs` on the injected clock after their last `cl`/`hb`, and expire lazily when looked at,
+ * so no timer runs per subscriber. Slots (docs/protocol.md#reply-session-field) are the lowest free
+ * index, the cloud link first.
  */
 import type { Clock } from "../time/clock.ts";
 import type { NetAddress } from "../transport/types.ts";

@@ -1,7 +1,7 @@
 /**
- * Tables 1, 3 and 4 of one socket with their change counters (s20-protocol.md §3). Table 1 is
- * derived: it lists table 4 always and table 3 while it holds records (§3.1 inference: no
- * capture of a socket without timers lists table 3).
+ * Tables 1, 3 and 4 of one socket with their change counters (docs/protocol.md#tables). Table 1 is
+ * derived: it lists table 4 always and table 3 while it holds records (docs/protocol.md#table-1
+ * inference: no capture of a socket without timers lists table 3).
  */
 import { decode } from "../protocol/decode.ts";
 import { encode } from "../protocol/encode.ts";
@@ -14,7 +14,8 @@ export type SocketDataChanges = Partial<Omit<SocketData, "raw">>;
 
 /**
  * Table 4 with some fields changed and every other byte kept: the codec writes only fields that
- * differ from `raw` (§3.3 "Keep unknown bytes"), and decoding the result gives the new `raw`.
+ * differ from `raw` (docs/protocol.md#table-4 "Keep unknown bytes"), and decoding the result gives
+ * the new `raw`.
  */
 export function editSocketData(data: SocketData, changes: SocketDataChanges): SocketData {
   const bytes = encode({
@@ -75,7 +76,10 @@ export class DeviceTables {
     this.#timersVersion = contents.timersVersion & U16;
   }
 
-  /** Writes table 4 (`tm`, `ts`, a completed `mp`); every write bumps its version (§3.1). */
+  /**
+   * Writes table 4 (`tm`, `ts`, a completed `mp`); every write bumps its version
+   * (docs/protocol.md#table-1).
+   */
   setSocketData(data: SocketData): void {
     this.#socketData = data;
     this.#socketDataVersion = (this.#socketDataVersion + 1) & U16;
@@ -83,7 +87,8 @@ export class DeviceTables {
 
   /**
    * Adds a timer; `false` when the table is full (Q3: the real limit is unknown). A second timer
-   * with an id already present is kept too: §4.1 warns that a repeated add does exactly that.
+   * with an id already present is kept too: docs/protocol.md#loss-and-duplicates warns that a
+   * repeated add does exactly that.
    */
   addTimer(timer: TimerRecord): boolean {
     if (this.#timers.length >= this.#maxTimers) return false;

@@ -1,5 +1,5 @@
 /**
- * When table-3 timers fire (s20-protocol.md §3.2). Pure functions on "local ms": the socket's
+ * When table-3 timers fire (docs/protocol.md#table-3). Pure functions on "local ms": the socket's
  * local wall time written as if it were UTC, so calendar fields come from `getUTC*()` and the
  * host's zone never leaks in.
  */
@@ -7,7 +7,10 @@ import type { TimerRecord } from "../protocol/records.ts";
 
 const DAY_MS = 86_400_000;
 
-/** Monday = 0 … Sunday = 6, the bit order of the repeat byte (orvfms; §7.1 item 3). */
+/**
+ * Monday = 0 … Sunday = 6, the bit order of the repeat byte (orvfms; docs/protocol.md#disagreements
+ * item 3).
+ */
 function weekdayOf(localMs: number): number {
   return (new Date(localMs).getUTCDay() + 6) % 7;
 }

@@ -3,7 +3,7 @@ import type { Message } from "../protocol/messages.ts";
 import type { NetAddress } from "../transport/types.ts";
 
 /**
- * Where replies go (open question Q1, s20-protocol.md §1.1, §7.2):
+ * Where replies go (open question Q1, docs/protocol.md#transport, #open-questions):
  * - `"port10000"`: to the requester's IP at port 10000 (the port is the `replyPort` option), as
  *   real sockets are believed to do; subscribers are told apart by IP, and `sf` pushes go to
  *   IP:10000 too;
@@ -22,7 +22,8 @@ export type ReplyMode = "port10000" | "source";
 
 /**
  * Why the relay changed: a client's `dc`, the button, a table-3 timer, a `cd` countdown, the
- * auto-off delay of table 4, or a power cut (the relay is off after boot, §4.8).
+ * auto-off delay of table 4, or a power cut (the relay is off after boot,
+ * docs/protocol.md#boot-and-factory-defaults).
  *
  * @example
  * ```ts
@@ -148,7 +149,7 @@ export type EmulatorEvent =
   };
 
 /**
- * A live subscription (s20-protocol.md §2.15), as listed by
+ * A live subscription (docs/protocol.md#subscriptions), as listed by
  * {@linkcode EmulatedDevice.subscribers}.
  *
  * @example
@@ -172,7 +173,10 @@ export interface SubscriberInfo {
   readonly key: string;
   /** Where replies and `sf` pushes go. */
   readonly address: NetAddress;
-  /** The small integer `dc`/`rt`/`tm`/`ts`/`cd` replies carry at offset 18 (§2.14). */
+  /**
+   * The small integer `dc`/`rt`/`tm`/`ts`/`cd` replies carry at offset 18
+   * (docs/protocol.md#reply-session-field).
+   */
   readonly slot: number;
   /** Whether replies echo the request's session instead of the slot (cloud, 34-byte `cl`). */
   readonly echoesSession: boolean;

@@ -5,7 +5,10 @@
 import type { Clock } from "../time/clock.ts";
 import type { Datagram, DatagramTransport } from "../transport/types.ts";
 
-/** Datagrams kept while nobody waits; the AT module sends one reply per request (§5.1). */
+/**
+ * Datagrams kept while nobody waits; the AT module sends one reply per request
+ * (docs/protocol.md#ap-mode).
+ */
 const MAX_QUEUED = 256;
 
 export class DatagramQueue {

@@ -1,7 +1,7 @@
 /**
  * What follows pairing: find the socket on the LAN once it has restarted and joined the network,
- * set its clock (it has none worth keeping after a restart, s20-protocol.md §4.7) and time zone,
- * and optionally name it.
+ * set its clock (it has none worth keeping after a restart, docs/protocol.md#device-clock) and time
+ * zone, and optionally name it.
  */
 import { defaultTargets } from "../client/client.ts";
 import type { DiscoveryTarget } from "../client/targets.ts";
@@ -136,7 +136,10 @@ export interface PairedSocket {
 
 /** Each discovery round probes four times within this window (client.ts), then starts over. */
 const ROUND_MS = 2000;
-/** How long a socket's burst of discovery replies lasts, with margin (§2.1: ~10 × 15 ms). */
+/**
+ * How long a socket's burst of discovery replies lasts, with margin (docs/protocol.md#discovery:
+ * ~10 × 15 ms).
+ */
 const DISCOVERY_BURST_MS = 250;
 
 function hostZone(): string {
@@ -226,8 +229,9 @@ export async function setUpPairedSocket(
     { ip, targets: options.targets, wait, signal },
     report,
   );
-  // The socket answers discovery ~10 times over ~150 ms and ignores requests meanwhile (§2.1,
-  // §4.1); a late copy could also be taken for the read-back of the clock. Let it finish.
+  // The socket answers discovery ~10 times over ~150 ms and ignores requests meanwhile
+  // (docs/protocol.md#discovery, docs/protocol.md#loss-and-duplicates); a late copy could also be
+  // taken for the read-back of the clock. Let it finish.
   await sleep(systemClock, DISCOVERY_BURST_MS, signal);
   const socket = controller.socket({ mac: target, ip: found.ip, port: found.port });
   const call = signal ? { signal } : {};
@@ -300,7 +304,8 @@ async function locate(
   for (let round = 1; performance.now() < end; round++) {
     // Interfaces are read every round: after AP mode this computer rejoins its network meanwhile.
     const base = options.targets ?? defaultTargets();
-    // A unicast `qg` with the MAC also reaches a socket that is locked or on another subnet (§2.2).
+    // A unicast `qg` with the MAC also reaches a socket that is locked or on another subnet
+    // (docs/protocol.md#discovery).
     const targets = ip === undefined ? base : [`${mac}@${ip}`, ...base];
     report({
       name: "locate",

@@ -1,5 +1,5 @@
 /**
- * AP-mode pairing (s20-protocol.md §5.1): the socket blinks blue and opens the Wi-Fi network
+ * AP-mode pairing (docs/protocol.md#ap-mode): the socket blinks blue and opens the Wi-Fi network
  * `WiWo-S20`; the computer joins it and gives the socket the home network's settings over UDP
  * 48899, by unicast to 10.10.100.254 and by broadcast to 10.10.100.255.
  */
@@ -44,11 +44,11 @@ const FIND_HINT = "check that the socket's LED blinks blue rapidly (hold its but
 const LOST_HINT = `stay joined to ${AP_MODE.ssid}, move closer to the socket and pair again`;
 
 /**
- * Gives a socket in AP mode (blue LED, network `WiWo-S20` joined) the settings of the network
- * it should join, as §5.1 describes: the assist password (to 10.10.100.254 and 10.10.100.255),
- * `+ok`, `AT+WSSSID`, `AT+WSKEY`, `AT+WMODE=STA`, `AT+Z`. Each step that gets a reply is retried
- * until its `+ok`, alternating unicast and broadcast (some hosts only get through one way).
- * After `AT+Z` the socket restarts, leaves `WiWo-S20` and joins the network.
+ * Gives a socket in AP mode (blue LED, network `WiWo-S20` joined) the settings of the network it
+ * should join, as docs/protocol.md#ap-mode describes: the assist password (to 10.10.100.254 and
+ * 10.10.100.255), `+ok`, `AT+WSSSID`, `AT+WSKEY`, `AT+WMODE=STA`, `AT+Z`. Each step that gets a
+ * reply is retried until its `+ok`, alternating unicast and broadcast (some hosts only get through
+ * one way). After `AT+Z` the socket restarts, leaves `WiWo-S20` and joins the network.
  *
  * The key crosses the air unencrypted: `WiWo-S20` is an open network.
  *

@@ -1,5 +1,5 @@
 /**
- * The client side of the HF-LPB100 AT exchange on UDP 48899 (s20-protocol.md §5.1), shared by
+ * The client side of the HF-LPB100 AT exchange on UDP 48899 (docs/protocol.md#ap-mode), shared by
  * AP-mode pairing and by `changeWifi`: the assist password, `+ok`, `AT+WSSSID`, `AT+WSKEY`,
  * `AT+WMODE=STA`, `AT+Z`, each step retried and its reply checked.
  */
@@ -34,7 +34,8 @@ import type { WifiSettings } from "./wifi_settings.ts";
  */
 export interface AtExchangeOptions {
   /**
-   * Tries per step before giving up with `NO_REPLY`. Replies usually come within ~50 ms (§5.1).
+   * Tries per step before giving up with `NO_REPLY`. Replies usually come within ~50 ms
+   * (docs/protocol.md#ap-mode).
    *
    * @default {4}
    */
@@ -47,7 +48,7 @@ export interface AtExchangeOptions {
   readonly replyTimeoutMs?: number;
   /**
    * Pause after `+ok`, which gets no reply, before the first `AT+` line (some tools wait up to a
-   * second between steps, §5.1).
+   * second between steps, docs/protocol.md#ap-mode).
    *
    * @default {100}
    */
@@ -108,7 +109,10 @@ export interface AtModuleInfo {
 /** Where the module is, and what to say when it does not answer. */
 export interface AtTarget {
   readonly unicast: NetAddress;
-  /** Also tried, for hosts where unicast fails (§5.1: kachkaev); `null` on a LAN. */
+  /**
+   * Also tried, for hosts where unicast fails (docs/protocol.md#ap-mode: kachkaev); `null` on a
+   * LAN.
+   */
   readonly broadcast: NetAddress | null;
   /** Advice for a module that never answered the assist password. */
   readonly findHint: string;
@@ -167,7 +171,7 @@ class AtSession {
   readonly #signal: AbortSignal | undefined;
   readonly #onStep: (step: PairingStep) => void;
   #device: NetAddress;
-  /** Destinations whose sends failed (EHOSTUNREACH on some hosts, §5.1). */
+  /** Destinations whose sends failed (EHOSTUNREACH on some hosts, docs/protocol.md#ap-mode). */
   readonly #broken = new Set<string>();
   #preferred: "unicast" | "broadcast" = "unicast";
   #lastSendError: NetworkError | null = null;
@@ -317,7 +321,7 @@ class AtSession {
     return undefined;
   }
 
-  /** Step 2: `+ok`, which the module does not answer (§5.1 step 2). */
+  /** Step 2: `+ok`, which the module does not answer (docs/protocol.md#ap-mode step 2). */
   async #enterAtMode(request: AtRequest): Promise<void> {
     const routes = this.#routes();
     this.#report(request, 1, `to ${show(routes[0]!.to)}`);
@@ -330,7 +334,8 @@ class AtSession {
   async #command(request: AtRequest): Promise<void> {
     for (let attempt = 1; attempt <= this.#attempts; attempt++) {
       const routes = this.#routes();
-      // Alternate routes between attempts: some hosts only get through one way (§5.1).
+      // Alternate routes between attempts: some hosts only get through one way
+      // (docs/protocol.md#ap-mode).
       const ordered = [...routes.slice((attempt - 1) % routes.length), ...routes].slice(
         0,
         routes.length,
@@ -373,7 +378,10 @@ class AtSession {
     );
   }
 
-  /** Step 6: `AT+Z`. The module restarts without answering (§5.1 step 6), so it is sent once. */
+  /**
+   * Step 6: `AT+Z`. The module restarts without answering (docs/protocol.md#ap-mode step 6), so it
+   * is sent once.
+   */
   async #reboot(request: AtRequest): Promise<void> {
     const routes = this.#routes();
     this.#report(request, 1, `to ${show(routes[0]!.to)}`);
@@ -414,7 +422,10 @@ class AtSession {
   }
 }
 
-/** Runs the six steps of §5.1 against one module. Internal: use `pairApMode` or `changeWifi`. */
+/**
+ * Runs the six steps of docs/protocol.md#ap-mode against one module. Internal: use `pairApMode` or
+ * `changeWifi`.
+ */
 export async function runAtExchange(
   settings: WifiSettings,
   target: AtTarget,

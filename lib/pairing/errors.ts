@@ -3,7 +3,7 @@ import { S20Error } from "../errors.ts";
 
 /**
  * Why pairing failed. Input the user can fix: `INVALID_SSID`, `INVALID_KEY`,
- * `UNSUPPORTED_SECURITY`. The pairing client's own outcomes (s20-protocol.md §5): `NO_REPLY`
+ * `UNSUPPORTED_SECURITY`. The pairing client's own outcomes (docs/protocol.md#pairing): `NO_REPLY`
  * (the module did not answer a step, every attempt), `AT_ERROR` (it answered `+ERR`), `TIMEOUT`
  * (no smartlink announcement in time).
  *

@@ -1,6 +1,6 @@
 /**
- * The AT requests of the S20's Hi-Flying HF-LPB100 module over UDP 48899 (s20-protocol.md §5.1):
- * typed values, their bytes, and back. Pure: no I/O, no clock.
+ * The AT requests of the S20's Hi-Flying HF-LPB100 module over UDP 48899
+ * (docs/protocol.md#ap-mode): typed values, their bytes, and back. Pure: no I/O, no clock.
  *
  * Syntax, from the Hi-Flying family manuals (HF-A11x user manual V3.1 §4.2.1): a command is
  * `AT+<CMD>[=<para-1>,<para-2>…]<CR>`; no `=` means a query (or an action such as `AT+Z`); the
@@ -9,12 +9,12 @@
 import type { WifiSettings } from "./wifi_settings.ts";
 import { WifiKey } from "./wifi_key.ts";
 
-/** UDP port of the module's AT interface (§5.1). */
+/** UDP port of the module's AT interface (docs/protocol.md#ap-mode). */
 export const HF_AT_PORT = 48899;
 
 /**
- * The network a socket opens in AP mode (blue LED) and its addresses (§5.1: antevir, pfm,
- * PathogenDavid, HankB `s20.go`, majordomo `join_network.php`).
+ * The network a socket opens in AP mode (blue LED) and its addresses (docs/protocol.md#ap-mode:
+ * antevir, pfm, PathogenDavid, HankB `s20.go`, majordomo `join_network.php`).
  *
  * @example Where to send the assist password in AP mode
  * ```ts
@@ -38,14 +38,17 @@ export const AP_MODE = {
 /** The default assist ("search") password that makes a module answer `<ip>,<MAC>,<module>`. */
 export const ASSIST_PASSWORD = "HF-A11ASSISTHREAD";
 
-/** Sent after the assist reply to enter command mode; the module does not answer it (V139). */
+/**
+ * Sent after the assist reply to enter command mode; the module does not answer it (node-orvibo:2).
+ */
 export const AT_MODE_ACK = "+ok";
 
 /**
- * The HF family's `+ERR=<code>` values. Source: Hi-Flying's own manuals for other products of
- * the same module family (HF2111 GPRS serial server user manual, Table 5; Elfin-EG10 manual,
- * "Error Code" table before §2.4.2; both from Shanghai High-Flying Electronics); s20-protocol.md §5.1 gives only the reply shape. No S20
- * `+ERR` has been captured, so which code the S20 picks for which mistake is our choice.
+ * The HF family's `+ERR=<code>` values. Source: Hi-Flying's own manuals for other products of the
+ * same module family (HF2111 GPRS serial server user manual, Table 5; Elfin-EG10 manual, "Error
+ * Code" table before §2.4.2; both from Shanghai High-Flying Electronics); docs/protocol.md#ap-mode
+ * gives only the reply shape. No S20 `+ERR` has been captured, so which code the S20 picks for
+ * which mistake is our choice.
  */
 export const AT_ERROR = {
   /** -1: the line is not `AT+…` at all. */
@@ -103,7 +106,7 @@ export function atErrorMeaning(code: number): string | null {
  * A datagram a client sends to the AT port, as a typed value. `setKey` holds its key as a
  * {@linkcode WifiKey}, so logging a request never shows the key.
  *
- * @example The AP-mode sequence of §5.1
+ * @example The AP-mode sequence of docs/protocol.md#ap-mode
  * ```ts
  * import { type AtRequest, WifiKey } from "./mod.ts";
  *
@@ -176,7 +179,8 @@ export interface AtMalformed {
  */
 export interface AtEncodeOptions {
   /**
-   * What ends an `AT+` line. Most tools use CR; HankB's uses LF, which also works (§5.1).
+   * What ends an `AT+` line. Most tools use CR; HankB's uses LF, which also works
+   * (docs/protocol.md#ap-mode).
    *
    * @default {"\r"}
    */
@@ -250,7 +254,8 @@ function lineOf(request: Exclude<AtRequest, { kind: "assist" | "enterAtMode" }>)
       }
       const key = request.key.reveal();
       checkParam("AT+WSKEY", key, true);
-      // An open network takes no key: `AT+WSKEY=OPEN,NONE` (node-orvibo's table, §5.1).
+      // An open network takes no key: `AT+WSKEY=OPEN,NONE` (node-orvibo's table,
+      // docs/protocol.md#ap-mode).
       const tail = key === "" ? "" : `,${key}`;
       return `AT+WSKEY=${request.auth.toUpperCase()},${request.encryption.toUpperCase()}${tail}`;
     }
@@ -273,7 +278,7 @@ function lineOf(request: Exclude<AtRequest, { kind: "assist" | "enterAtMode" }>)
  * Encodes a request as the bytes of one datagram: the assist password and `+ok` bare, every
  * `AT+` line followed by the terminator.
  *
- * @example Match the glenpp vectors (V141, V143)
+ * @example Match glenpp's packets (observed packets glenpp:2, glenpp:4)
  * ```ts
  * import { encodeAtRequest, WifiKey } from "./mod.ts";
  * import assert from "node:assert/strict";
@@ -336,7 +341,8 @@ export function decodeAtLine(line: string): AtRequest | AtMalformed {
       return { kind: "setSsid", ssid: text };
     case "WSKEY": {
       const params = text.split(",");
-      // `OPEN,NONE` and antevir's `OPEN,NONE,` (empty key) are both seen (§5.1).
+      // `OPEN,NONE` and antevir's `OPEN,NONE,` (empty key) are both seen
+      // (docs/protocol.md#ap-mode).
       if (params.length === 2 || params.length === 3) {
         const [auth, encryption, key = ""] = params as [string, string, string?];
         return {
@@ -363,7 +369,7 @@ export function decodeAtLine(line: string): AtRequest | AtMalformed {
  * Decodes one datagram sent to the AT port: the assist password, `+ok`, or a single `AT+` line
  * ended by CR, LF or CR LF (a missing terminator is tolerated).
  *
- * @example Decode the glenpp SSID vector (V140)
+ * @example Decode glenpp's SSID packet (observed packet glenpp:1)
  * ```ts
  * import { fromHex } from "@s20/s20";
  * import { decodeAtRequest } from "./mod.ts";
@@ -393,8 +399,8 @@ export function decodeAtRequest(
 }
 
 /**
- * Whether a module answers the request. `+ok` and `AT+Z` get no reply (§5.1: V139; antevir
- * "AT+Z does not send any response"); everything else gets one.
+ * Whether a module answers the request. `+ok` and `AT+Z` get no reply (docs/protocol.md#ap-mode:
+ * node-orvibo:2; antevir "AT+Z does not send any response"); everything else gets one.
  *
  * @example
  * ```ts
@@ -456,8 +462,8 @@ export function describeAtRequest(request: AtRequest | AtMalformed): string {
 }
 
 /**
- * The six steps of AP-mode pairing (§5.1), in order: assist, `+ok`, `AT+WSSSID`, `AT+WSKEY`,
- * `AT+WMODE=STA`, `AT+Z`. Wait for a reply after each step for which
+ * The six steps of AP-mode pairing (docs/protocol.md#ap-mode), in order: assist, `+ok`,
+ * `AT+WSSSID`, `AT+WSKEY`, `AT+WMODE=STA`, `AT+Z`. Wait for a reply after each step for which
  * {@linkcode expectsReply} is true.
  *
  * @example

@@ -1,6 +1,6 @@
 /**
- * Replies from the HF-LPB100's AT interface (s20-protocol.md §5.1): `+ok[=value]`, `+ERR=<code>`,
- * the assist reply `<ip>,<MAC>,<module>`, and the values of a few queries. Pure.
+ * Replies from the HF-LPB100's AT interface (docs/protocol.md#ap-mode): `+ok[=value]`,
+ * `+ERR=<code>`, the assist reply `<ip>,<MAC>,<module>`, and the values of a few queries. Pure.
  */
 import { Mac } from "../protocol/mac.ts";
 import { atErrorMeaning } from "./hf_at.ts";
@@ -49,7 +49,7 @@ function isIpv4(text: string): boolean {
  * Encodes a reply the way the module sends it: `+ok[=value]` and `+ERR=<code>` followed by
  * CR LF CR LF; the assist reply bare, with the MAC in upper case without separators.
  *
- * @example The reply PathogenDavid's tool compares exactly (V144)
+ * @example The reply PathogenDavid's tool compares exactly (observed packet PathogenDavid:1)
  * ```ts
  * import { Mac, toHex } from "@s20/s20";
  * import { encodeAtReply } from "./mod.ts";
@@ -82,7 +82,7 @@ export function encodeAtReply(reply: AtReply): Uint8Array {
  * LF LF (node-orvibo) and none at all (HankB's printed log). Never throws: text it does not
  * recognise comes back as `unknown`.
  *
- * @example The assist reply of an S20 on a LAN (V138) and an AT+MID reply (V33)
+ * @example The assist reply of an S20 on a LAN (openhab:1) and an AT+MID reply (HankB:9)
  * ```ts
  * import { fromHex } from "@s20/s20";
  * import { decodeAtReply } from "./mod.ts";
@@ -161,7 +161,8 @@ export function parseKeyValue(
 }
 
 /**
- * One access point in an `AT+WSCAN` reply (§5.1: `Ch,SSID,BSSID,Security,Indicator`).
+ * One access point in an `AT+WSCAN` reply (docs/protocol.md#ap-mode:
+ * `Ch,SSID,BSSID,Security,Indicator`).
  *
  * @example
  * ```ts

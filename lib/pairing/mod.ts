@@ -1,10 +1,10 @@
 /**
- * Wi-Fi pairing for the S20 (s20-protocol.md §5): validation of the settings, the HF-LPB100 AT
- * commands of AP mode (UDP 48899), and smartlink, which carries the password in datagram lengths
- * (UDP 49999) — as pure codecs — and the client that uses them: {@linkcode pairApMode},
- * {@linkcode pairSmartlink}, {@linkcode setUpPairedSocket} for what follows, and
- * {@linkcode changeWifi} for a socket already on the LAN. Keys travel as {@linkcode WifiKey},
- * which prints as `[redacted]`; progress is reported through `onStep`, never printed.
+ * Wi-Fi pairing for the S20 (docs/protocol.md#pairing): validation of the settings, the HF-LPB100
+ * AT commands of AP mode (UDP 48899), and smartlink, which carries the password in datagram lengths
+ * (UDP 49999) — as pure codecs — and the client that uses them: {@linkcode pairApMode}, {@linkcode
+ * pairSmartlink}, {@linkcode setUpPairedSocket} for what follows, and {@linkcode changeWifi} for a
+ * socket already on the LAN. Keys travel as {@linkcode WifiKey}, which prints as `[redacted]`;
+ * progress is reported through `onStep`, never printed.
  *
  * @example Build the AP-mode commands for a network
  * ```ts

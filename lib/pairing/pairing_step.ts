@@ -3,10 +3,10 @@
 /**
  * The steps of pairing, in the order they happen.
  *
- * AP mode and `changeWifi` (s20-protocol.md §5.1): `find` (assist password), `command-mode`
- * (`+ok`), `ssid`, `key`, `mode` (`AT+WMODE=STA`), `reboot` (`AT+Z`). Smartlink (§5.2):
- * `smartlink` (sending the lengths; one retry per new round) and `announcement`. After pairing:
- * `locate`, `clock`, `timezone`, `rename`.
+ * AP mode and `changeWifi` (docs/protocol.md#ap-mode): `find` (assist password), `command-mode`
+ * (`+ok`), `ssid`, `key`, `mode` (`AT+WMODE=STA`), `reboot` (`AT+Z`). Smartlink
+ * (docs/protocol.md#smartlink): `smartlink` (sending the lengths; one retry per new round) and
+ * `announcement`. After pairing: `locate`, `clock`, `timezone`, `rename`.
  *
  * @example
  * ```ts

@@ -1,6 +1,6 @@
 /**
- * Smartlink encoding (s20-protocol.md §5.2): the Wi-Fi password travels in the *lengths* of UDP
- * datagrams broadcast to port 49999, which the socket sniffs on the air. Pure: the result is a
+ * Smartlink encoding (docs/protocol.md#smartlink): the Wi-Fi password travels in the *lengths* of
+ * UDP datagrams broadcast to port 49999, which the socket sniffs on the air. Pure: the result is a
  * list of lengths with the pause before each, for a sender to pace.
  *
  * All lengths are a base (76) plus an offset: 0 preamble, 13 start marker, the character code
@@ -11,12 +11,14 @@
 import { validateSmartlinkPassword } from "./wifi_settings.ts";
 import type { WifiKey } from "./wifi_key.ts";
 
-/** UDP port smartlink datagrams go to (and the socket's announcements, §5.2). */
+/**
+ * UDP port smartlink datagrams go to (and the socket's announcements, docs/protocol.md#smartlink).
+ */
 export const SMARTLINK_PORT = 49999;
 
 /**
- * The numbers of §5.2, as offsets from the base length so that a decoder can work from any base
- * it observes.
+ * The numbers of docs/protocol.md#smartlink, as offsets from the base length so that a decoder can
+ * work from any base it observes.
  */
 export const SMARTLINK = {
   /** Payload length of a preamble datagram; every other length is relative to it. */
@@ -72,7 +74,7 @@ export interface SmartlinkPacket {
 
 /**
  * Options for {@linkcode encodeSmartlink}. The default spacing is what the WiWo app did in
- * capture c2, where pairing succeeded on the first round (§5.2).
+ * capture c2, where pairing succeeded on the first round (docs/protocol.md#smartlink).
  *
  * @example Three quick cycles, as for a test on loopback
  * ```ts
@@ -221,9 +223,9 @@ function pause(name: string, value: number): number {
 }
 
 /**
- * Encodes a Wi-Fi password as the smartlink sequence of §5.2: preamble 76 ×200, then 5 cycles of
- * start marker 89 ×3, one datagram of 76 + character code per character, end marker 86 ×3 and
- * checksum 332 + length ×3.
+ * Encodes a Wi-Fi password as the smartlink sequence of docs/protocol.md#smartlink: preamble 76
+ * ×200, then 5 cycles of start marker 89 ×3, one datagram of 76 + character code per character, end
+ * marker 86 ×3 and checksum 332 + length ×3.
  *
  * @example The lengths of capture c2's first cycle
  * ```ts
@@ -287,7 +289,7 @@ export function encodeSmartlink(
 }
 
 /**
- * A payload of the given length, filled with `0x05` as the WiWo app sends (V99–V103).
+ * A payload of the given length, filled with `0x05` as the WiWo app sends (c2#11 to c2#439).
  *
  * @example
  * ```ts

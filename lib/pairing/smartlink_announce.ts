@@ -1,6 +1,7 @@
 /**
- * The two announcements a socket broadcasts from UDP 48899 to port 49999 once smartlink pairing
- * has worked (s20-protocol.md §5.2, capture c2 frames 604–710, vectors V104 and V105). Pure.
+ * The two announcements a socket broadcasts from UDP 48899 to port 49999 once smartlink pairing has
+ * worked (docs/protocol.md#smartlink, capture c2 frames 604–710, observed packets c2#604 and
+ * c2#606). Pure.
  */
 import { Mac } from "../protocol/mac.ts";
 
@@ -33,7 +34,7 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /**
- * Encodes `smart_config <MAC>` with the MAC in upper case without separators (V104).
+ * Encodes `smart_config <MAC>` with the MAC in upper case without separators (c2#604).
  *
  * @example
  * ```ts
@@ -54,7 +55,7 @@ export function encodeSmartConfigAnnouncement(mac: Mac): Uint8Array {
 
 /**
  * Encodes the JSON announcement `{"mid":…,"mac":…,"ip":…}` with the keys in the firmware's
- * order (V105).
+ * order (c2#606).
  *
  * @example
  * ```ts

@@ -1,5 +1,5 @@
 /**
- * The receiving side of smartlink (s20-protocol.md §5.2): recovers the password from datagram
+ * The receiving side of smartlink (docs/protocol.md#smartlink): recovers the password from datagram
  * lengths, one at a time, as the socket does when it sniffs the air. Pure: no I/O, no clock.
  */
 import { SMARTLINK } from "./smartlink.ts";

@@ -1,6 +1,6 @@
 /**
- * Smartlink pairing (s20-protocol.md §5.2), the sending side: the password as datagram lengths
- * broadcast to UDP 49999, paced on a clock, repeated until the socket announces itself with
+ * Smartlink pairing (docs/protocol.md#smartlink), the sending side: the password as datagram
+ * lengths broadcast to UDP 49999, paced on a clock, repeated until the socket announces itself with
  * `smart_config <MAC>` or the time is up.
  */
 import { NetworkError } from "../errors.ts";
@@ -38,7 +38,7 @@ import type { WifiKey } from "./wifi_key.ts";
 export interface SmartlinkPairingOptions {
   /**
    * Where the datagrams go: the broadcast address of the network the socket should join, port
-   * 49999 (§5.2).
+   * 49999 (docs/protocol.md#smartlink).
    *
    * @default {the broadcast address of every non-loopback IPv4 interface (255.255.255.255 if
    *   there is none), port 49999}
@@ -120,11 +120,11 @@ function defaultDestinations(): NetAddress[] {
 const show = (a: NetAddress) => `${a.hostname}:${a.port}`;
 
 /**
- * Pairs a socket in smartlink mode (LED blinking red rapidly) with the network this computer is
- * on: sends the password as the datagram lengths of §5.2 (preamble 76 ×200, then cycles of start
- * marker, one datagram per character, end marker and checksum), starting over until the socket
- * broadcasts `smart_config <MAC>` to port 49999 or `timeout` passes. Only the password is sent;
- * the socket joins the network whose air carries the pattern.
+ * Pairs a socket in smartlink mode (LED blinking red rapidly) with the network this computer is on:
+ * sends the password as the datagram lengths of docs/protocol.md#smartlink (preamble 76 ×200, then
+ * cycles of start marker, one datagram per character, end marker and checksum), starting over until
+ * the socket broadcasts `smart_config <MAC>` to port 49999 or `timeout` passes. Only the password
+ * is sent; the socket joins the network whose air carries the pattern.
  *
  * Anyone nearby who captures the traffic can read the password from the lengths.
  *
@@ -159,7 +159,7 @@ const show = (a: NetAddress) => `${a.hostname}:${a.port}`;
  * ```
  *
  * @param password The network's passphrase (8–63 printable ASCII characters or 64 hex digits),
- *   or `""` for an open network (untested on hardware, §7.2 Q13).
+ *   or `""` for an open network (untested on hardware, docs/protocol.md#open-questions Q13).
  * @param options Destinations, pacing, timeout, progress and cancellation.
  * @returns The MAC and address the socket announced.
  * @throws {PairingError} `INVALID_KEY` for a password smartlink cannot carry (nothing is sent);
@@ -239,7 +239,8 @@ export async function pairSmartlink(
           until.throwIfAborted();
           await sendToAll(udp, destinations, smartlinkPayload(packet.length));
         }
-        // The SDK starts over with the preamble until success or timeout (§5.2).
+        // The SDK starts over with the preamble until success or timeout
+        // (docs/protocol.md#smartlink).
         await sleep(clock, encode.cyclePauseMs ?? 500, until);
       }
     } catch (error) {

@@ -1,7 +1,8 @@
 /**
  * Changing the Wi-Fi settings of a socket that is already on the LAN: the AP-mode sequence of
- * s20-protocol.md §5.1 by unicast to its LAN address, which the module also answers in station
- * mode. Never by broadcast: every Hi-Flying module on the LAN would obey (pfm's warning, §5.1).
+ * docs/protocol.md#ap-mode by unicast to its LAN address, which the module also answers in station
+ * mode. Never by broadcast: every Hi-Flying module on the LAN would obey (pfm's warning,
+ * docs/protocol.md#ap-mode).
  */
 import { ipToNumber } from "../transport/ipv4.ts";
 import { ipv4Interfaces } from "../transport/interfaces.ts";
@@ -58,10 +59,10 @@ export function checkUnicastAddress(ip: string): void {
 }
 
 /**
- * Gives a socket already on the LAN new Wi-Fi settings: the sequence of §5.1 (assist password,
- * `+ok`, `AT+WSSSID`, `AT+WSKEY`, `AT+WMODE=STA`, `AT+Z`) by unicast to its address, each step
- * retried and its reply checked. The socket restarts and joins the new network; if the settings
- * are wrong it cannot come back, and must be paired again with its button.
+ * Gives a socket already on the LAN new Wi-Fi settings: the sequence of docs/protocol.md#ap-mode
+ * (assist password, `+ok`, `AT+WSSSID`, `AT+WSKEY`, `AT+WMODE=STA`, `AT+Z`) by unicast to its
+ * address, each step retried and its reply checked. The socket restarts and joins the new network;
+ * if the settings are wrong it cannot come back, and must be paired again with its button.
  *
  * The key travels in a plain UDP datagram across the LAN.
  *

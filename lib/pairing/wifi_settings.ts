@@ -1,13 +1,13 @@
 /**
- * Validation of the Wi-Fi settings an S20 can be given (s20-protocol.md §5). Every message says
- * what is wrong without quoting the key.
+ * Validation of the Wi-Fi settings an S20 can be given (docs/protocol.md#pairing). Every message
+ * says what is wrong without quoting the key.
  */
 import { PairingError } from "./errors.ts";
 import { WifiKey } from "./wifi_key.ts";
 
 /**
- * Authentication modes the S20 can be configured for through `AT+WSKEY` (§5.1; node-orvibo's
- * table). `SHARED` (WEP) is refused by {@linkcode validateWifiSettings}.
+ * Authentication modes the S20 can be configured for through `AT+WSKEY` (docs/protocol.md#ap-mode;
+ * node-orvibo's table). `SHARED` (WEP) is refused by {@linkcode validateWifiSettings}.
  *
  * @example
  * ```ts
@@ -94,7 +94,10 @@ export interface WifiSettings {
 
 /** Longest SSID, in bytes (IEEE 802.11). */
 export const MAX_SSID_BYTES = 32;
-/** WPA passphrase limits and the raw-PSK form (IEEE 802.11i; §5.1 via node-orvibo). */
+/**
+ * WPA passphrase limits and the raw-PSK form (IEEE 802.11i; docs/protocol.md#ap-mode via
+ * node-orvibo).
+ */
 const MIN_PASSPHRASE = 8;
 const MAX_PASSPHRASE = 63;
 const PSK_HEX_DIGITS = 64;
@@ -163,7 +166,7 @@ function encryptionOf(text: string): WifiEncryption {
     case "WEPA":
       throw wepError("encryption");
     case "TKIPAES":
-      // Other HF modules accept TKIPAES (§5.1); nobody has shown the S20 does.
+      // Other HF modules accept TKIPAES (docs/protocol.md#ap-mode); nobody has shown the S20 does.
       throw new PairingError(
         "UNSUPPORTED_SECURITY",
         "encryption",
@@ -184,7 +187,7 @@ function wepError(field: "auth" | "encryption"): PairingError {
     "UNSUPPORTED_SECURITY",
     field,
     "Cannot use WEP: it is broken, and pairing an S20 with a WEP network has never been shown " +
-      "to work (s20-protocol.md Q13); switch the network to WPA2-PSK with AES",
+      "to work (docs/protocol.md#open-questions, Q13); switch the network to WPA2-PSK with AES",
   );
 }
 
@@ -283,7 +286,7 @@ function keyText(key: string | WifiKey | undefined): string {
 }
 
 /**
- * Validates Wi-Fi settings for AP-mode pairing (`AT+WSSSID`, `AT+WSKEY`; s20-protocol.md §5.1).
+ * Validates Wi-Fi settings for AP-mode pairing (`AT+WSSSID`, `AT+WSKEY`; docs/protocol.md#ap-mode).
  *
  * Rules: SSID 1–32 bytes of UTF-8 without control characters or commas; open networks
  * (`OPEN`,`NONE`, no key) or WPA/WPA2-PSK with TKIP or AES and a key of 8–63 printable ASCII
@@ -352,7 +355,7 @@ export function validateWifiSettings(input: WifiSettingsInput): WifiSettings {
 }
 
 /**
- * Validates a password for smartlink pairing (s20-protocol.md §5.2). Smartlink sends only the
+ * Validates a password for smartlink pairing (docs/protocol.md#smartlink). Smartlink sends only the
  * password, one datagram per character, so commas are fine and the SSID does not matter; the
  * password must be empty (open network, untested on hardware: Q13), 8–63 printable ASCII
  * characters, or 64 hex digits.

@@ -1,28 +1,39 @@
 /**
- * Wire constants of the S20 LAN protocol. Source for every value: s20-protocol.md (§1.2 header,
- * §1.3 body elements, §1.4 command table, §3 tables), which cites the captures and the
+ * Wire constants of the S20 LAN protocol. Source for every value: docs/protocol.md (#framing,
+ * #body-elements, #commands, #tables), which cites the captures and the
  * implementations each comes from.
  */
 
-/** UDP port a socket listens on, sends from and (it is believed) replies to (§1.1). */
+/**
+ * UDP port a socket listens on, sends from and (it is believed) replies to
+ * (docs/protocol.md#transport).
+ */
 export const S20_PORT = 10000;
 
-/** First two bytes of every packet: ASCII "hd" (§1.2). */
+/** First two bytes of every packet: ASCII "hd" (docs/protocol.md#framing). */
 export const MAGIC_0 = 0x68;
 /** Second magic byte. */
 export const MAGIC_1 = 0x64;
-/** Magic, u16 length (big-endian, whole datagram) and a two-letter command (§1.2). */
+/**
+ * Magic, u16 length (big-endian, whole datagram) and a two-letter command
+ * (docs/protocol.md#framing).
+ */
 export const HEADER_LENGTH = 6;
 /** Offset of the MAC in addressed packets. */
 export const MAC_OFFSET = 6;
-/** Offset of the MAC in `qa`/`qg` replies, after the extra `00` (§1.3). */
+/**
+ * Offset of the MAC in `qa`/`qg` replies, after the extra `00` (docs/protocol.md#body-elements).
+ */
 export const DISCOVERY_MAC_OFFSET = 7;
-/** Six `0x20` bytes follow every MAC (§1.3). */
+/** Six `0x20` bytes follow every MAC (docs/protocol.md#body-elements). */
 export const PADDING_BYTE = 0x20;
-/** Offset of the 4-byte session/slot field in most addressed packets (§1.3, §2.14). */
+/**
+ * Offset of the 4-byte session/slot field in most addressed packets
+ * (docs/protocol.md#body-elements, #reply-session-field).
+ */
 export const SESSION_OFFSET = 18;
 
-/** Command ids and what they do (§1.4). */
+/** Command ids and what they do (docs/protocol.md#commands). */
 export const COMMANDS = {
   qa: "global discovery",
   qg: "discovery of one MAC",
@@ -44,13 +55,16 @@ export const COMMANDS = {
 /** A command id this codec knows. */
 export type Command = keyof typeof COMMANDS;
 
-/** Datagram sizes, in bytes, of the fixed-size packet forms (§2). */
+/** Datagram sizes, in bytes, of the fixed-size packet forms (docs/protocol.md#commands). */
 export const PACKET_SIZE = {
   discover: 6,
   discoverWithMac: 18,
   discoverMac: 18,
   discoverReply: 42,
-  /** AllOne IR blasters answer `qa` without the state byte (§2.1, V38). */
+  /**
+   * AllOne IR blasters answer `qa` without the state byte (docs/protocol.md#discovery,
+   * homebridge:5).
+   */
   discoverReplyNoState: 41,
   subscribe: 30,
   subscribeCloud: 34,
@@ -73,13 +87,13 @@ export const PACKET_SIZE = {
   dstRuleReply: 73,
 } as const;
 
-/** Table numbers (§3). */
+/** Table numbers (docs/protocol.md#tables). */
 export const TABLE = { versions: 1, timers: 3, socketData: 4 } as const;
 
-/** `tm` operation byte at offset 24 (§2.8). */
+/** `tm` operation byte at offset 24 (docs/protocol.md#writing-tables). */
 export const TABLE_OPERATION = { add: 0, modify: 1, delete: 2 } as const;
 
-/** Record lengths (without the u16 length prefix) of the known tables (§3). */
+/** Record lengths (without the u16 length prefix) of the known tables (docs/protocol.md#tables). */
 export const RECORD_LENGTH = {
   version: 6,
   timer: 28,
@@ -89,13 +103,16 @@ export const RECORD_LENGTH = {
   socketDataLong: 190,
 } as const;
 
-/** Bytes 24–27 of every `rt` reply: `00 01 00 00`, meaning unknown (§2.7, §7.1 item 10). */
+/**
+ * Bytes 24–27 of every `rt` reply: `00 01 00 00`, meaning unknown (docs/protocol.md#reading-tables,
+ * #disagreements item 10).
+ */
 export const TABLE_REPLY_MARKER: readonly number[] = [0x00, 0x01, 0x00, 0x00];
 
-/** Countdown action byte (§2.10). */
+/** Countdown action byte (docs/protocol.md#countdown). */
 export const COUNTDOWN_ACTION = { off: 0x00, on: 0x01, none: 0xff } as const;
 
-/** Repeat byte bit 7: the timer repeats weekly (§3.2). */
+/** Repeat byte bit 7: the timer repeats weekly (docs/protocol.md#table-3). */
 export const WEEKLY_BIT = 0x80;
 /** Repeat byte bits 0–6: the weekdays. */
 export const DAYS_MASK = 0x7f;

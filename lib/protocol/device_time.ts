@@ -1,6 +1,6 @@
 /**
  * The S20's clock: an unsigned 32-bit count of seconds since 1900-01-01T00:00:00Z (the NTP
- * era-0 timestamp; s20-protocol.md §2.1, §4.7). It wraps on 2036-02-07T06:28:16Z.
+ * era-0 timestamp; docs/protocol.md#discovery, #device-clock). It wraps on 2036-02-07T06:28:16Z.
  */
 
 /** Seconds from 1900-01-01 to 1970-01-01 (RFC 5905 §6). */
@@ -9,7 +9,10 @@ export const NTP_UNIX_OFFSET_SECONDS = 2_208_988_800;
 const ERA_SECONDS = 2 ** 32;
 /** Instant (ms since 1970) when the 32-bit count wraps: 2036-02-07T06:28:16Z. */
 const WRAP_MS = (ERA_SECONDS - NTP_UNIX_OFFSET_SECONDS) * 1000;
-/** Device readings before 2001 mean "never set" (s20-protocol.md §4.7, §7.1 item 14). */
+/**
+ * Device readings before 2001 mean "never set" (docs/protocol.md#device-clock, #disagreements item
+ * 14).
+ */
 const FIRST_SET_MS = Date.UTC(2001, 0, 1);
 const FIRST_SET_RAW = FIRST_SET_MS / 1000 + NTP_UNIX_OFFSET_SECONDS;
 /** After the wrap, a small reading counts as era 1 only if it is not far in the future. */

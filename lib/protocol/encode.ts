@@ -101,7 +101,7 @@ function putAscii(
 function discoverReply(m: MessageOf<"discoverReply">): Uint8Array {
   const size = m.on === null ? PACKET_SIZE.discoverReplyNoState : PACKET_SIZE.discoverReply;
   const b = frame(m.command, size);
-  b[6] = 0; // the extra byte after the command id (§1.3)
+  b[6] = 0; // the extra byte after the command id (docs/protocol.md#body-elements)
   putMac(b, m.mac, DISCOVERY_MAC_OFFSET);
   putMac(b, m.mac, DISCOVERY_MAC_OFFSET + 12, true);
   putAscii(m.kind, "model", b, 31, 6, m.model);

@@ -3,11 +3,12 @@ import type { CountdownAction, SocketData, TableVersion, TimerRecord } from "./r
 
 /**
  * Every S20 packet as a typed value, told apart by `kind`. Packet layouts are in
- * s20-protocol.md §2; the comment on each member names its command and size.
+ * docs/protocol.md#commands; the comment on each member names its command and size.
  *
  * `session` is the 4-byte field at offset 18: a value the sender chooses in requests, and in
- * replies either that value echoed or the requester's slot number (§2.14). Clock values are
- * raw device time (see {@linkcode deviceTimeToDate}).
+ * replies either that value echoed or the requester's slot number
+ * (docs/protocol.md#reply-session-field). Clock values are raw device time (see {@linkcode
+ * deviceTimeToDate}).
  *
  * @example Narrow on `kind`
  * ```ts

@@ -2,7 +2,7 @@ import type { Mac } from "./mac.ts";
 
 /**
  * One entry of table 1, the directory of tables and their change counters
- * (s20-protocol.md §3.1).
+ * (docs/protocol.md#table-1).
  *
  * @example
  * ```ts
@@ -22,7 +22,7 @@ export interface TableVersion {
 
 /**
  * One record of table 3, a timer that switches the relay at a local time of the socket
- * (s20-protocol.md §3.2). Weekly timers fire on the days in `days`; one-shot timers fire once
+ * (docs/protocol.md#table-3). Weekly timers fire on the days in `days`; one-shot timers fire once
  * on the date given.
  *
  * @example A weekly timer: on at 18:34:06 on Mondays and Wednesdays
@@ -62,7 +62,7 @@ export interface TimerRecord {
 
 /**
  * Time-zone fields that the 190-byte table-4 layout (firmware 26) appends, written by the
- * newer app's `ts` command and the cloud's DST rule (s20-protocol.md §3.3, offsets 168–219).
+ * newer app's `ts` command and the cloud's DST rule (docs/protocol.md#table-4, offsets 168–219).
  *
  * @example The tail of capture 1, frame 318
  * ```ts
@@ -91,7 +91,7 @@ export interface ZoneInfo {
 
 /**
  * Table 4, the socket's configuration record, in either layout (138 or 190 bytes;
- * s20-protocol.md §3.3). `raw` is the record as read: {@linkcode encode} starts from it and
+ * docs/protocol.md#table-4). `raw` is the record as read: {@linkcode encode} starts from it and
  * writes only the fields whose value differs from what `raw` holds, so a rename changes the
  * name bytes and nothing else.
  *
@@ -138,7 +138,10 @@ export interface SocketData {
   readonly gateway: string;
   /** Static netmask. */
   readonly netmask: string;
-  /** Byte 160 bit 0 clear: one hour of DST is added to the zone (orvfms reading, §3.3). */
+  /**
+   * Byte 160 bit 0 clear: one hour of DST is added to the zone (orvfms reading,
+   * docs/protocol.md#table-4).
+   */
   readonly dst: boolean;
   /** Byte 160 bit 1 set: the zone is half an hour further from UTC in the sign's direction. */
   readonly halfHour: boolean;
@@ -158,7 +161,7 @@ export interface SocketData {
 
 /**
  * What a countdown does when it reaches zero, or `none` when no countdown runs
- * (action byte `00`, `01`, `ff`; s20-protocol.md §2.10).
+ * (action byte `00`, `01`, `ff`; docs/protocol.md#countdown).
  *
  * @example
  * ```ts
@@ -170,8 +173,8 @@ export interface SocketData {
 export type CountdownAction = "off" | "on" | "none";
 
 /**
- * Repeat-byte bits of a weekly timer, Monday = bit 0 … Sunday = bit 6 (orvfms; §3.2, §7.1
- * item 3).
+ * Repeat-byte bits of a weekly timer, Monday = bit 0 … Sunday = bit 6 (orvfms;
+ * docs/protocol.md#table-3, #disagreements item 3).
  *
  * @example Weekdays
  * ```ts

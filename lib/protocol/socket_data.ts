@@ -1,8 +1,8 @@
 /**
- * Table 4, the socket data record (s20-protocol.md §3.3). Offsets below are record offsets
+ * Table 4, the socket data record (docs/protocol.md#table-4). Offsets below are record offsets
  * (reply packet offset − 30). Writing starts from the bytes that were read and changes only
  * fields whose value differs, so unknown bytes (160's other bits, 162, 32–33, the tail) keep
- * what the socket gave us (§3.3 "Keep unknown bytes").
+ * what the socket gave us (docs/protocol.md#table-4 "Keep unknown bytes").
  */
 import { Mac } from "./mac.ts";
 import {
@@ -53,7 +53,7 @@ const AT = {
 } as const;
 
 const SIZE = { password: 12, name: 16, domain: 40, dstTime: 20 } as const;
-/** Byte 160: bit 0 set = no DST, bit 1 set = half-hour zone (orvfms, §3.3). */
+/** Byte 160: bit 0 set = no DST, bit 1 set = half-hour zone (orvfms, docs/protocol.md#table-4). */
 const NO_DST_BIT = 0x01;
 const HALF_HOUR_BIT = 0x02;
 /** Byte 165 when auto-off is off, and when on (factory `00 ff`; stikonas `01 00`). */
@@ -248,7 +248,7 @@ export function writeSocketData(data: SocketData): Uint8Array {
 
 /**
  * Table 4 as a socket holds it after a factory reset, in the 190-byte layout of firmware 26
- * (s20-protocol.md §4.8, from capture 2 frame 784).
+ * (docs/protocol.md#boot-and-factory-defaults, from capture 2 frame 784).
  *
  * @example
  * ```ts
@@ -268,7 +268,7 @@ export function factorySocketData(mac: string): SocketData {
   const parsed = Mac.parse(mac);
   const b = new Uint8Array(RECORD_LENGTH.socketDataLong);
   putU16le(b, AT.recordId, 1);
-  b[AT.versionId] = 0x43; // `43 25` in every dump (§3.3)
+  b[AT.versionId] = 0x43; // `43 25` in every dump (docs/protocol.md#table-4)
   b[AT.versionId + 1] = 0x25;
   Mac.write(parsed, b, AT.mac);
   b.fill(PADDING_BYTE, AT.mac + 6, AT.mac + 12);

@@ -1,4 +1,4 @@
-/** Table 3 records: 28 bytes after the length prefix (s20-protocol.md §3.2). */
+/** Table 3 records: 28 bytes after the length prefix (docs/protocol.md#table-3). */
 import { DAYS_MASK, PADDING_BYTE, RECORD_LENGTH, WEEKLY_BIT } from "./constants.ts";
 import { putU16le, u16le } from "./bytes.ts";
 import type { TimerRecord } from "./records.ts";
@@ -63,7 +63,7 @@ export function writeTimerRecord(timer: TimerRecord, b: Uint8Array, o: number): 
   b[o + 27] = (timer.weekly ? WEEKLY_BIT : 0) | timer.days;
 }
 
-/** Sixteen spaces, what orvfms writes into the label (§3.2). */
+/** Sixteen spaces, what orvfms writes into the label (docs/protocol.md#table-3). */
 export function blankTimerLabel(): Uint8Array {
   return new Uint8Array(LABEL_LENGTH).fill(PADDING_BYTE);
 }

@@ -1,6 +1,6 @@
 /**
  * The socket's idea of local time: a whole-hour zone (table 4 byte 163), a half-hour bit and a
- * DST bit (byte 160, the orvfms reading; s20-protocol.md §3.3). The socket stores an offset,
+ * DST bit (byte 160, the orvfms reading; docs/protocol.md#table-4). The socket stores an offset,
  * not rules, so whoever manages it must rewrite these at every DST change.
  */
 

@@ -1,6 +1,8 @@
 import { fail, ok, type Parsed } from "./_parsed.ts";
 
-/** Every weekday: bits 0–6, Monday first, as the socket's repeat byte (s20-protocol.md §3.2). */
+/**
+ * Every weekday: bits 0–6, Monday first, as the socket's repeat byte (docs/protocol.md#table-3).
+ */
 export const ALL_DAYS = 0b111_1111;
 
 const NAMES = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;

@@ -7,7 +7,7 @@ import type { SocketAddress } from "./types.ts";
 const ALIAS = /^[a-z0-9][a-z0-9_-]{0,31}$/i;
 const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 const FIELDS = ["mac", "ip", "name"];
-// The socket stores its name in 16 bytes (s20-protocol.md §3.3).
+// The socket stores its name in 16 bytes (docs/protocol.md#table-4).
 const NAME_BYTES = 16;
 
 /** What `sockets:` gave: the aliases read, and whether the section was sound enough to trust. */

@@ -1,7 +1,7 @@
 /**
  * The typed form of a schedule file, as `parseSchedule` returns it. Durations are whole
  * seconds, weekday sets are 7-bit masks in the socket's own order (bit 0 = Monday … bit 6 =
- * Sunday, s20-protocol.md §3.2), so the daemon can copy them into timer records unchanged.
+ * Sunday, docs/protocol.md#table-3), so the daemon can copy them into timer records unchanged.
  *
  * @module
  */

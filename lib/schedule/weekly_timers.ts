@@ -2,7 +2,7 @@ import { shiftDays } from "./_days.ts";
 import type { Action, FixedTime, Rule } from "./types.ts";
 
 /**
- * A repeating record for the socket's own timer table (s20-protocol.md §3.2): repeat bit 7
+ * A repeating record for the socket's own timer table (docs/protocol.md#table-3): repeat bit 7
  * set, weekday bits 0–6 (Monday first), and a socket-local wall time.
  *
  * @example

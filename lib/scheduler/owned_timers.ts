@@ -1,8 +1,8 @@
 /**
- * Timer records a schedule owns. The socket ignores the 16 bytes after a timer's id (§3.2), so
- * we keep `s20:<rule id>` there: a later sync recognises its own records by that label and
- * leaves everyone else's alone. Record ids derive from what the record does, so the same
- * record gets the same id at every sync.
+ * Timer records a schedule owns. The socket ignores the 16 bytes after a timer's id
+ * (docs/protocol.md#table-3), so we keep `s20:<rule id>` there: a later sync recognises its own
+ * records by that label and leaves everyone else's alone. Record ids derive from what the record
+ * does, so the same record gets the same id at every sync.
  */
 import type { TimerRecord } from "../protocol/records.ts";
 import type { PlannedEvent } from "../schedule/plan_types.ts";
@@ -65,7 +65,7 @@ function recordKey(event: PlannedEvent): string {
  *
  * @param events The socket's planned events with `run: "device"`, still to come.
  * @param takenIds Ids used by records this schedule does not own.
- * @param today The creation date weekly records carry (informational, §3.2).
+ * @param today The creation date weekly records carry (informational, docs/protocol.md#table-3).
  */
 export function compileRecords(
   events: readonly PlannedEvent[],

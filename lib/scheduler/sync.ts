@@ -3,7 +3,7 @@
  * the socket's clock (when unset or more than 2 s off) and its time zone for the current
  * offset; then table 3: records this schedule owns are compared with what the plan needs,
  * other programs' records are left alone (unless pruning), writes are idempotent and read
- * back (s20-protocol.md §3.2, §4.7).
+ * back (docs/protocol.md#table-3, #device-clock).
  */
 import type { SocketController } from "../client/controller.ts";
 import { sameTimer, type TimerView, timerView } from "../client/timer_spec.ts";
@@ -22,7 +22,7 @@ import { zoneOffsetAt } from "../time/zones.ts";
 import { compileRecords, ownerOf } from "./owned_timers.ts";
 import type { ScheduledSocket } from "./resolve_sockets.ts";
 
-/** Clock skew above which a socket's clock is set, in ms (s20-protocol.md §4.7). */
+/** Clock skew above which a socket's clock is set, in ms (docs/protocol.md#device-clock). */
 export const MAX_SKEW_MS = 2000;
 
 /**

@@ -1,7 +1,7 @@
 /**
- * The pause after a subscription (§4.3: a command sent less than ~6 ms after a `cl` is lost):
- * seen from a hand-made socket on raw UDP, which records when each datagram arrives and answers
- * `cl` and `dc` at once.
+ * The pause after a subscription (docs/protocol.md#pacing: a command sent less than ~6 ms after a
+ * `cl` is lost): seen from a hand-made socket on raw UDP, which records when each datagram arrives
+ * and answers `cl` and `dc` at once.
  */
 import assert from "node:assert/strict";
 import { decode, encode, Mac, type Message, S20Client } from "../../mod.ts";

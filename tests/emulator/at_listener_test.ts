@@ -66,7 +66,7 @@ class Client {
   }
 }
 
-Deno.test("AtListener takes a client through the AP-mode exchange of §5.1", async () => {
+Deno.test("AtListener takes a client through the AP-mode exchange", async () => {
   const requests: string[] = [];
   const joins: AtJoinEvent[] = [];
   const reboots: AtModuleState[] = [];
@@ -132,7 +132,7 @@ Deno.test("AtListener answers the query forms with +ok=<value>", async () => {
     assert.equal(await ask("AT+WSKEY\r"), "+ok=OPEN,NONE\r\n\r\n");
     assert.equal(await ask("AT+WMODE\r"), "+ok=AP\r\n\r\n");
     assert.equal(await ask("AT+WSLK\r"), "+ok=Disconnected\r\n\r\n");
-    // V32 and V33, now with the terminator HankB's log did not show.
+    // HankB:8 and HankB:9, now with the terminator HankB's log did not show.
     assert.equal(await ask("AT+LVER\r"), "+ok=08 (2015-04-28 16:57 16B)\r\n\r\n");
     assert.equal(await ask("AT+MID\r"), "+ok=HF-LPB100\r\n\r\n");
     assert.equal(await ask("AT+VER\r"), "+ok=1.0.08 (2015-04-28 16:57 16B)\r\n\r\n");
@@ -310,7 +310,8 @@ Deno.test("AtListener in station mode answers on the LAN address with its saved 
     assert.equal(await client.request("HF-A11ASSISTHREAD", to), "127.0.9.7,ACCF2335E6AA,HF-LPB100");
     await client.send("+ok", to);
     assert.equal(await client.request("AT+WSLK\r", to), "+ok=home(02:00:5e:10:00:01)\r\n\r\n");
-    // Changing the key later (§5.1: the same sequence works on the LAN), then rebooting.
+    // Changing the key later (docs/protocol.md#ap-mode: the same sequence works on the LAN), then
+    // rebooting.
     assert.equal(await client.request("AT+WSKEY=WPA2PSK,TKIP,new key 123\r", to), "+ok\r\n\r\n");
     assert.equal(await client.request("AT+Z\r", to, SILENCE_MS), null);
     assert.equal(joins.length, 1);
@@ -373,7 +374,7 @@ Deno.test("startAtListener() reports a taken port and a bad MAC, and closes what
 // ---------------------------------------------------------------------------------------------
 // Real broadcasts: a "phone" namespace (10.10.100.150) and an S20 namespace (10.10.100.254 on
 // WiWo-S20's subnet) joined by a veth pair. The phone broadcasts the assist password to
-// 10.10.100.255:48899 and then pairs by unicast, as §5.1 describes.
+// 10.10.100.255:48899 and then pairs by unicast, as docs/protocol.md#ap-mode describes.
 
 const ROOT = new URL("../../", import.meta.url);
 

@@ -1,6 +1,6 @@
 /**
- * Subscribed commands over real UDP with hand-written packets (s20-protocol.md §2.3–§2.14,
- * §3, §4.10 items 3–8). Addresses: 127.0.3.32–47.
+ * Subscribed commands over real UDP with hand-written packets (docs/protocol.md#subscribe to
+ * #reply-session-field, docs/protocol.md#tables, #emulator items 3–8). Addresses: 127.0.3.32–47.
  */
 import assert from "node:assert/strict";
 import {
@@ -70,7 +70,7 @@ Deno.test("cl then dc: ack with last byte 00, then sf twice to every subscriber"
   assert.ok(gap > 30 && gap < 400, `second sf ${gap} ms after the first`);
   assert.equal(emulator.device.on, true);
 
-  // The second subscriber holds slot 1 (§2.14).
+  // The second subscriber holds slot 1 (docs/protocol.md#reply-session-field).
   await b.send(fromHex(`68 64 00 17 64 63 ${HEAD} 00 00 00 00 00`), emulator.address);
   const toB2 = await b.take(3);
   assert.equal(toHex(toB2[0]!.data, " "), `68 64 00 17 64 63 ${HEAD} 01 00 00 00 00`);
@@ -163,7 +163,7 @@ Deno.test("rt reads tables 1, 3 and 4; tm adds, modifies and deletes timers with
   const timers = await read(3);
   assert.ok(timers.message.kind === "timerTable");
   assert.deepEqual(timers.message.timers.map((t) => [t.id, t.hour]), [[0x70fe, 7], [2, 18]]);
-  // Delete, 27 bytes, by hand (§3.2).
+  // Delete, 27 bytes, by hand (docs/protocol.md#table-3).
   await a.send(fromHex(`68 64 00 1b 74 6d ${HEAD} 00 00 00 00 03 00 02 fe 70`), emulator.address);
   assert.deepEqual(kinds(await a.take(1)), ["writeTableReply"]);
   await write({ kind: "deleteRecord", mac: MAC, session: 0, table: 3, id: 2 });
@@ -244,7 +244,7 @@ Deno.test("ts copies the zone index and offsets into the table-4 tail and acks w
   );
   assert.deepEqual(emulator.device.tableVersions, [{ id: 4, table: 4, version: 2 }]);
 
-  // lt and mp (no cloud) are never answered (§2.12, §2.13).
+  // lt and mp (no cloud) are never answered (docs/protocol.md#remote-password, #cloud-messages).
   await a.send(fromHex(`68 64 00 12 6c 74 ${HEAD}`), emulator.address);
   await a.send(
     encode({

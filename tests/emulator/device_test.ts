@@ -1,6 +1,7 @@
 /**
- * The device core in-process (no UDP): slots and the emulated cloud link (§2.12, §2.14),
- * ignored requests, table limits, zones and options.
+ * The device core in-process (no UDP): slots and the emulated cloud link
+ * (docs/protocol.md#remote-password, #reply-session-field), ignored requests, table limits, zones
+ * and options.
  */
 import assert from "node:assert/strict";
 import {

@@ -1,6 +1,6 @@
 /**
- * Discovery over real UDP with hand-written packets (s20-protocol.md §2.1–§2.3, §4.10 item 1).
- * Addresses: 127.0.3.16–31.
+ * Discovery over real UDP with hand-written packets (docs/protocol.md#discovery, #subscribe,
+ * #emulator item 1). Addresses: 127.0.3.16–31.
  */
 import assert from "node:assert/strict";
 import { factorySocketData, fromHex, toHex } from "../../mod.ts";

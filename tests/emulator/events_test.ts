@@ -1,6 +1,7 @@
 /**
- * Events a test can cause: button press, power cut and reboot with the announcement burst,
- * factory reset (s20-protocol.md §2.5, §4.6, §4.8). Addresses: 127.0.3.48–63.
+ * Events a test can cause: button press, power cut and reboot with the announcement burst, factory
+ * reset (docs/protocol.md#state-reports, #announcements, #boot-and-factory-defaults). Addresses:
+ * 127.0.3.48–63.
  */
 import assert from "node:assert/strict";
 import { encode, factorySocketData, Mac, type Message, toHex, VirtualClock } from "../../mod.ts";

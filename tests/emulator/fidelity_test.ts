@@ -15,7 +15,8 @@ const skip = sharedMissing("the fidelity replay");
  * that differs fails the test; so does one of these starting to match (update the list).
  */
 const KNOWN: Record<string, string> = {
-  "c1#258 cl": "dropped by the real socket with no visible cause (§2.3 notes it too)",
+  "c1#258 cl":
+    "dropped by the real socket with no visible cause (docs/protocol.md#subscribe notes it too)",
   "c1#276 rt":
     "the real socket had not stored the cloud's DST rule (gt answers at 311 s and 323 s) by this " +
     "read at 330 s; the emulator keeps a new rule at once (when the socket stores it is unknown)",

@@ -152,7 +152,8 @@ Deno.test({
       onPassword: (event) => resolve(event.password.reveal()),
     });
     try {
-      // Every datagram is in the capture twice (§4.1), so this also exercises duplicates.
+      // Every datagram is in the capture twice (docs/protocol.md#loss-and-duplicates), so this also
+      // exercises duplicates.
       await sendLengths(phone, captured.map((d) => d.payload.length), listener.local);
       const password = await within(promise, 5000, "the password");
       assert.equal(password.length, 8);
@@ -326,8 +327,9 @@ Deno.test("startSmartlinkListener() refuses a bad MAC, IP or pacing and closes w
 
 // ---------------------------------------------------------------------------------------------
 // Real broadcasts: a phone namespace (192.0.2.11, TEST-NET-1) sends the sequence to
-// 192.0.2.255:49999; the S20 namespace (192.0.2.243) hears it on 0.0.0.0:49999 and announces
-// from its shared 48899 endpoint to 192.0.2.255:49999, where the phone listens (§5.2).
+// 192.0.2.255:49999; the S20 namespace (192.0.2.243) hears it on 0.0.0.0:49999 and announces from
+// its shared 48899 endpoint to 192.0.2.255:49999, where the phone listens
+// (docs/protocol.md#smartlink).
 
 const ROOT = new URL("../../", import.meta.url);
 

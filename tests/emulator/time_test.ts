@@ -1,7 +1,8 @@
 /**
  * Everything that runs on the socket's own time, driven by a VirtualClock over real UDP:
  * subscription lifetime, countdown, auto-off, weekly and one-shot timers across a DST change
- * (s20-protocol.md §2.10, §2.15, §3.2–§3.4, §4.7). Addresses: 127.0.3.128–159.
+ * (docs/protocol.md#countdown, #subscriptions, #table-3, #countdown-and-auto-off, #device-clock).
+ * Addresses: 127.0.3.128–159.
  */
 import assert from "node:assert/strict";
 import {

@@ -29,7 +29,10 @@ const CLOUD_IP = "52.28.25.255";
 const MAC = "ac:cf:23:35:e6:aa";
 const PORT = 10000;
 const START_MS = Date.UTC(2016, 0, 1);
-/** Two copies of one broadcast this close together are a capture artefact (§4.1). */
+/**
+ * Two copies of one broadcast this close together are a capture artefact
+ * (docs/protocol.md#loss-and-duplicates).
+ */
 const ARTEFACT_S = 0.002;
 const REPLY_WINDOW_S = 2;
 const PUSH_WINDOW_S = 1;
@@ -147,7 +150,7 @@ function deviceInitiated(p: Packet): boolean {
 function packets(datagrams: readonly CapturedDatagram[], fromDevice: boolean): Packet[] {
   const out: Packet[] = [];
   for (const d of datagrams) {
-    if (d.srcPort === 123 || d.dstPort === 123) continue; // SNTP (§4.7)
+    if (d.srcPort === 123 || d.dstPort === 123) continue; // SNTP (docs/protocol.md#device-clock)
     if (fromDevice ? d.src !== DEVICE_IP || d.srcPort !== PORT : d.src === DEVICE_IP) continue;
     if (!fromDevice && (d.dstPort !== PORT || (d.dst !== DEVICE_IP && !isBroadcast(d.dst)))) {
       continue;
@@ -166,7 +169,10 @@ function packets(datagrams: readonly CapturedDatagram[], fromDevice: boolean): P
   return out;
 }
 
-/** Drops the second copy of a broadcast the capture recorded twice (§4.1). */
+/**
+ * Drops the second copy of a broadcast the capture recorded twice
+ * (docs/protocol.md#loss-and-duplicates).
+ */
 function withoutArtefacts(requests: Packet[]): { kept: Packet[]; artefacts: number } {
   const kept: Packet[] = [];
   let artefacts = 0;
@@ -446,7 +452,11 @@ export async function measureFidelity(): Promise<FidelityReport> {
       const command = REQUEST_COMMAND[r.message.kind]!;
       counts.get(command)!.excluded++;
       exclusions.push(
-        note(r, command, "a broadcast the real socket never answered: lost on the air (§4.1)"),
+        note(
+          r,
+          command,
+          "a broadcast the real socket never answered: lost on the air (docs/protocol.md#loss-and-duplicates)",
+        ),
       );
     }
     const delivered = requests.filter((r) => !lost.has(r));

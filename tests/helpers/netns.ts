@@ -4,10 +4,10 @@
  * they are deleted on dispose. Needs root and `ip`; tests skip with a printed reason where
  * namespaces cannot be made.
  *
- * Pairs: two network namespaces joined by a veth pair, for tests that need real broadcasts (§5.1: the
- * assist password to 10.10.100.255; §5.2: smartlink to the subnet broadcast address). Nothing
- * leaves them; they are deleted in `finally`. Needs root and `ip`; tests skip with a printed
- * reason where namespaces cannot be made.
+ * Pairs: two network namespaces joined by a veth pair, for tests that need real broadcasts
+ * (docs/protocol.md#ap-mode: the assist password to 10.10.100.255; docs/protocol.md#smartlink:
+ * smartlink to the subnet broadcast address). Nothing leaves them; they are deleted in `finally`.
+ * Needs root and `ip`; tests skip with a printed reason where namespaces cannot be made.
  */
 
 /** Why namespaces cannot be used here, or `null` if they can (probed once, synchronously). */

@@ -1,48 +1,48 @@
 /**
- * Finds the read-only reference material (`../shared` beside the repository, or `S20_SHARED`).
- * Tests that need it skip with a printed reason where it is absent; CI always has it.
+ * Finds the four capture files, which come from a GPL-licensed repository
+ * (Jollyjohn/wireshark.orvibo `pcaps/`) and are therefore not part of this one: in
+ * `../shared/captures/` beside the repository, or in `$S20_SHARED/captures/`. Only the tests that
+ * replay whole captures need them; they skip with a printed reason where the files are absent.
+ * Single packets from the captures are in `tests/fixtures/observed_packets.json`.
  */
 
-/** Absolute path of the shared folder, or `null` when it is not there. */
+/** The capture files, as named in the source repository. */
+export const CAPTURE_FILES = [
+  "orvibo_s20_capture_1.pcapng",
+  "orvibo_s20_capture_2_no_internet_access_on_wifi_network.pcapng",
+  "orvibo_s20_capture_3_control_by_gateway_outside_of_local_lan.pcapng",
+  "orvibo_s20_capture_4.pcapng.pcap",
+] as const;
+
+/**
+ * Absolute path of the shared folder (with a trailing slash), or `null` when it does not hold
+ * all four captures. `S20_SHARED`, when set, is the only place looked at.
+ */
 export const SHARED_DIR: string | null = (() => {
   const fromEnv = Deno.env.get("S20_SHARED");
-  const dir = fromEnv ?? new URL("../../../shared/", import.meta.url).pathname;
+  const dir = (fromEnv ?? new URL("../../../shared/", import.meta.url).pathname)
+    .replace(/\/?$/, "/");
   try {
-    return Deno.statSync(dir).isDirectory ? dir.replace(/\/?$/, "/") : null;
+    return CAPTURE_FILES.every((f) => Deno.statSync(`${dir}captures/${f}`).isFile) ? dir : null;
   } catch {
     return null;
   }
 })();
 
-/** Why a test that needs `../shared` is skipped, printed once per file that asks. */
+/** Whether a whole-capture test must skip; says why on stderr when it must. */
 export function sharedMissing(what: string): boolean {
   if (SHARED_DIR !== null) return false;
+  const where = Deno.env.get("S20_SHARED") ?? "../shared";
   // deno-lint-ignore no-console
-  console.warn(`skipping ${what}: ../shared (or $S20_SHARED) is not present`);
+  console.warn(
+    `skipping ${what}: it replays whole captures, and the capture files (Jollyjohn/wireshark.orvibo ` +
+      `pcaps/, GPL) are not in ${where}/captures; put them there or set S20_SHARED`,
+  );
   return true;
 }
 
-/** Reads a file from the shared folder. */
+/** Reads a file from the shared folder, e.g. `captures/orvibo_s20_capture_1.pcapng`. */
 export function readShared(path: string): Uint8Array {
-  if (SHARED_DIR === null) throw new Error("../shared is not present");
+  if (SHARED_DIR === null) throw new Error("../shared/captures is not present");
   return Deno.readFileSync(SHARED_DIR + path);
-}
-
-/** One entry of `s20-vectors.json`. */
-export interface Vector {
-  readonly source: string;
-  readonly direction: string;
-  readonly command: string;
-  readonly hex: string;
-  readonly notes: string;
-  readonly template: boolean;
-}
-
-/**
- * The vectors of `s20-vectors.json`, numbered V1… in JSON file order. That order differs from
- * s20-protocol.md §6, so match vectors by `source` (capture and frame) or content, not by id.
- */
-export function loadVectors(): (Vector & { readonly id: string })[] {
-  const list = JSON.parse(new TextDecoder().decode(readShared("s20-vectors.json"))) as Vector[];
-  return list.map((v, i) => ({ ...v, id: `V${i + 1}` }));
 }

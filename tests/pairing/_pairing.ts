@@ -11,9 +11,9 @@ export interface SentDatagram {
 }
 
 /**
- * Wraps a transport: `redirect` maps a destination to another (a "broadcast address" that
- * reaches a loopback listener), `refuse` makes sends to a destination fail as EHOSTUNREACH does
- * on some hosts (§5.1), and `drop` swallows chosen datagrams, as a lossy link would.
+ * Wraps a transport: `redirect` maps a destination to another (a "broadcast address" that reaches a
+ * loopback listener), `refuse` makes sends to a destination fail as EHOSTUNREACH does on some hosts
+ * (docs/protocol.md#ap-mode), and `drop` swallows chosen datagrams, as a lossy link would.
  */
 export function wrapTransport(
   inner: DatagramTransport,

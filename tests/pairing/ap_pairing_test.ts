@@ -1,5 +1,5 @@
 /**
- * The AP-mode pairing client (s20-protocol.md §5.1) against the emulated AT interface on
+ * The AP-mode pairing client (docs/protocol.md#ap-mode) against the emulated AT interface on
  * loopback (127.0.90.1–127.0.90.40): the whole exchange, unicast and broadcast routes, lost
  * replies, every `+ERR` and no-reply path, malformed settings, a MAC filter and cancellation.
  * Real broadcasts between network namespaces are in netns_test.ts.
@@ -35,7 +35,7 @@ async function until(done: () => boolean, ms = 2000): Promise<void> {
 const statuses = (steps: readonly { name: string; status: string }[]) =>
   steps.map((s) => `${s.name}:${s.status}`);
 
-Deno.test("pairApMode() takes an emulated socket through §5.1 and reports each step", async () => {
+Deno.test("pairApMode() walks an emulated socket through AP mode and reports each step", async () => {
   const joins: AtJoinEvent[] = [];
   const requests: string[] = [];
   await using listener = startAtListener({

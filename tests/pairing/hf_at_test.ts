@@ -1,6 +1,6 @@
 /**
- * The HF-LPB100 AT codec (s20-protocol.md §5.1): every `AT` vector of s20-vectors.json decodes
- * and encodes as its notes say, plus requests, replies, scans and redaction.
+ * The HF-LPB100 AT codec (docs/protocol.md#ap-mode): every `AT` packet of
+ * tests/fixtures/observed_packets.json decodes and encodes as its source shows, plus requests, replies, scans and redaction.
  */
 import assert from "node:assert/strict";
 import fc from "npm:fast-check@4.11.0";
@@ -23,34 +23,29 @@ import {
   validateWifiSettings,
   WifiKey,
 } from "../../lib/pairing/mod.ts";
-import { loadVectors, sharedMissing } from "../helpers/shared.ts";
+import { OBSERVED } from "../fixtures/observed_packets.ts";
 
 const text = (s: string) => new TextEncoder().encode(s);
 const ascii = (b: Uint8Array) => new TextDecoder().decode(b);
-/** Replies end in CR LF CR LF (§5.1); HankB's printed log (V32, V33) drops them. */
+/**
+ * Replies end in CR LF CR LF (docs/protocol.md#ap-mode); HankB's printed log (HankB:8, HankB:9)
+ * drops them.
+ */
 const CRLF2 = "0d0a0d0a";
 
-/**
- * What each AT vector means, from its notes in s20-protocol.md §6, keyed by its bytes: the ids
- * `loadVectors()` gives follow the JSON file's order, which is not the order of §6 (the
- * `V32`…`V144` below are §6's numbers).
- */
-const AT_EXPECTED: Record<string, { spec: string; request?: AtRequest; reply?: AtReply }> = {
-  // V32 AT+LVER reply (HankB), printed without its CR LF CR LF.
+/** What each observed AT packet is, keyed by its bytes; `id` is the packet's id. */
+const AT_EXPECTED: Record<string, { id: string; request?: AtRequest; reply?: AtReply }> = {
   "2b6f6b3d30382028323031352d30342d32382031363a35372031364229": {
-    spec: "V32",
+    id: "HankB:8",
     reply: { kind: "ok", value: "08 (2015-04-28 16:57 16B)" },
   },
-  // V33 AT+MID reply (HankB), printed without its CR LF CR LF.
-  "2b6f6b3d48462d4c5042313030": { spec: "V33", reply: { kind: "ok", value: "HF-LPB100" } },
-  // V137 the assist password.
+  "2b6f6b3d48462d4c5042313030": { id: "HankB:9", reply: { kind: "ok", value: "HF-LPB100" } },
   "48462d4131314153534953544852454144": {
-    spec: "V137",
+    id: "node-orvibo:1",
     request: { kind: "assist", password: "HF-A11ASSISTHREAD" },
   },
-  // V138 the assist reply of an S20 on a LAN (openHAB thread).
   "3139322e3136382e392e31332c4143434632333336303930322c48462d4c5042313030": {
-    spec: "V138",
+    id: "openhab:1",
     reply: {
       kind: "assist",
       ip: "192.168.9.13",
@@ -58,21 +53,18 @@ const AT_EXPECTED: Record<string, { spec: string; request?: AtRequest; reply?: A
       module: "HF-LPB100",
     },
   },
-  // V139 `+ok`, entering command mode.
-  "2b6f6b": { spec: "V139", request: { kind: "enterAtMode" } },
-  // V140–V143 glenpp's sequence.
+  "2b6f6b": { id: "node-orvibo:2", request: { kind: "enterAtMode" } },
   "41542b5753535349443d6d79576972656c6573730d": {
-    spec: "V140",
+    id: "glenpp:1",
     request: { kind: "setSsid", ssid: "myWireless" },
   },
   "41542b57534b45593d5750413250534b2c4145532c70617373776f72640d": {
-    spec: "V141",
+    id: "glenpp:2",
     request: { kind: "setKey", auth: "WPA2PSK", encryption: "AES", key: new WifiKey("password") },
   },
-  "41542b574d4f44453d5354410d": { spec: "V142", request: { kind: "setMode", mode: "STA" } },
-  "41542b5a0d": { spec: "V143", request: { kind: "reboot" } },
-  // V144 the exact success reply PathogenDavid's tool compares.
-  "2b6f6b0d0a0d0a": { spec: "V144", reply: { kind: "ok", value: null } },
+  "41542b574d4f44453d5354410d": { id: "glenpp:3", request: { kind: "setMode", mode: "STA" } },
+  "41542b5a0d": { id: "glenpp:4", request: { kind: "reboot" } },
+  "2b6f6b0d0a0d0a": { id: "PathogenDavid:1", reply: { kind: "ok", value: null } },
 };
 
 function plain(request: AtRequest | ReturnType<typeof decodeAtRequest>): unknown {
@@ -80,18 +72,18 @@ function plain(request: AtRequest | ReturnType<typeof decodeAtRequest>): unknown
 }
 
 Deno.test({
-  name: "every AT vector decodes and re-encodes as its notes say",
-  ignore: sharedMissing("the AT vector tests"),
+  name: "every observed AT packet decodes and re-encodes as its source shows",
   fn() {
-    const vectors = loadVectors().filter((v) => v.command === "AT");
+    const vectors = OBSERVED.filter((v) => v.command === "AT");
     assert.equal(vectors.length, 10);
     const used = new Set<string>();
     for (const v of vectors) {
       const expected = AT_EXPECTED[v.hex];
       assert.ok(expected, `${v.id} (${v.source}) has no expectation`);
+      assert.equal(expected.id, v.id);
       used.add(v.hex);
       const bytes = fromHex(v.hex);
-      const label = `${expected.spec}: ${v.notes}`;
+      const label = `${v.id}: ${v.note}`;
       if (v.direction.startsWith("client")) {
         assert.ok(expected.request, label);
         assert.deepEqual(plain(decodeAtRequest(bytes)), plain(expected.request), label);
@@ -100,7 +92,7 @@ Deno.test({
         assert.ok(expected.reply, label);
         assert.deepEqual(decodeAtReply(bytes), expected.reply, label);
         // The module ends every +ok/+ERR reply with CR LF CR LF; HankB's log did not show it.
-        const unterminated = /CR\/LF not visible/.test(v.notes);
+        const unterminated = /ending is not shown/.test(v.note ?? "");
         assert.equal(
           toHex(encodeAtReply(expected.reply)),
           v.hex + (unterminated ? CRLF2 : ""),
@@ -112,7 +104,7 @@ Deno.test({
   },
 });
 
-Deno.test("encodeAtRequest() writes the six AP-mode steps of §5.1", () => {
+Deno.test("encodeAtRequest() writes the six AP-mode steps (docs/protocol.md#ap-mode)", () => {
   const settings = validateWifiSettings({ ssid: "home", key: "correct horse" });
   const requests = apPairingRequests(settings);
   assert.deepEqual(requests.map((r) => ascii(encodeAtRequest(r))), [
@@ -303,7 +295,7 @@ Deno.test("AT requests survive encode → decode (property)", () => {
   );
 });
 
-Deno.test("describeAtRequest() redacts the key and expectsReply() follows §5.1", () => {
+Deno.test("describeAtRequest() redacts the key and expectsReply() follows the AP steps", () => {
   const key = new WifiKey("correct horse");
   assert.equal(
     describeAtRequest({ kind: "setKey", auth: "WPA2PSK", encryption: "AES", key }),

@@ -1,9 +1,10 @@
 /**
- * Pairing with real broadcasts, between a "phone" and an S20 in two network namespaces:
- * `s20 pair --ap` as a user runs it on WiWo-S20's subnet (10.10.100.0/24, §5.1), including a
- * host where unicast to 10.10.100.254 fails and only broadcast gets through; and smartlink on a
- * TEST-NET-1 LAN (192.0.2.0/24, §5.2) with the library's defaults (each interface's broadcast
- * address, port 49999), each followed by finding and setting up the emulated S20 that joined.
+ * Pairing with real broadcasts, between a "phone" and an S20 in two network namespaces: `s20 pair
+ * --ap` as a user runs it on WiWo-S20's subnet (10.10.100.0/24, docs/protocol.md#ap-mode),
+ * including a host where unicast to 10.10.100.254 fails and only broadcast gets through; and
+ * smartlink on a TEST-NET-1 LAN (192.0.2.0/24, docs/protocol.md#smartlink) with the library's
+ * defaults (each interface's broadcast address, port 49999), each followed by finding and setting
+ * up the emulated S20 that joined.
  */
 import assert from "node:assert/strict";
 import { createNetns, ip, netnsProblem, runIn } from "../helpers/netns.ts";
@@ -109,7 +110,8 @@ Deno.test({
         /✓ Network name: AT\+WSSSID=home: \+ok from 10\.10\.100\.254:48899/,
       );
 
-      // A host where unicast to the socket fails (EHOSTUNREACH, §5.1: kachkaev): broadcast only.
+      // A host where unicast to the socket fails (EHOSTUNREACH, docs/protocol.md#ap-mode:
+      // kachkaev): broadcast only.
       await ip("-n", netns.phone, "route", "add", "unreachable", "10.10.100.254/32");
       const fallback = await runIn(netns.phone, [
         ...CONFIG,

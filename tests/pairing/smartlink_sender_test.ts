@@ -1,5 +1,5 @@
 /**
- * The smartlink sender (s20-protocol.md §5.2): against the emulated receiver on loopback
+ * The smartlink sender (docs/protocol.md#smartlink): against the emulated receiver on loopback
  * (127.0.92.1–127.0.92.20), and with an in-memory transport on a virtual clock for the pacing,
  * the rounds, the timeout and which announcements count. Real broadcasts are in netns_test.ts.
  */
@@ -72,7 +72,7 @@ class MemoryTransport implements DatagramTransport {
 /** Lets the sender reach its first wait on the clock. */
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
-Deno.test("pairSmartlink() sends §5.2 until the emulated socket announces itself", async () => {
+Deno.test("pairSmartlink() sends the sequence until the emulated socket announces itself", async () => {
   await using socket = startSmartlinkListener({
     mac: MAC,
     ip: "127.0.92.3",

@@ -1,6 +1,6 @@
 /**
- * Smartlink (s20-protocol.md §5.2): the encoder against the WiWo app's traffic in capture c2, the
- * smartlink vectors, the decoder's tolerance of loss and duplicates (property tests) and the
+ * Smartlink (docs/protocol.md#smartlink): the encoder against the WiWo app's traffic in capture c2,
+ * the observed smartlink packets, the decoder's tolerance of loss and duplicates (property tests) and the
  * success announcements.
  */
 import assert from "node:assert/strict";
@@ -20,13 +20,14 @@ import {
   WifiKey,
 } from "../../lib/pairing/mod.ts";
 import { type CapturedDatagram, readCapture } from "../helpers/pcap.ts";
-import { loadVectors, readShared, sharedMissing } from "../helpers/shared.ts";
+import { OBSERVED } from "../fixtures/observed_packets.ts";
+import { readShared, sharedMissing } from "../helpers/shared.ts";
 
 const C2 = "captures/orvibo_s20_capture_2_no_internet_access_on_wifi_network.pcapng";
 const APP = "10.0.0.11";
 const DEVICE = "10.0.0.243";
 const DEVICE_MAC = Mac.parse("ac:cf:23:35:e6:aa");
-const skip = sharedMissing("the smartlink capture and vector tests");
+const skip = sharedMissing("the smartlink capture tests");
 
 /** Run-length encoding: [[length, count], …]. */
 function runs(lengths: readonly number[]): [number, number][] {
@@ -54,14 +55,18 @@ function c2(): CapturedDatagram[] {
   return c2Cache;
 }
 
-/** The app's smartlink datagrams in c2, as captured (every one appears twice, §4.1). */
+/**
+ * The app's smartlink datagrams in c2, as captured (every one appears twice,
+ * docs/protocol.md#loss-and-duplicates).
+ */
 function appSmartlink(): CapturedDatagram[] {
   return c2().filter((d) => d.src === APP && d.srcPort === 49999 && d.dstPort === 49999);
 }
 
 /**
  * c2 was captured on the access point, so every broadcast shows up twice ~0.1 ms apart
- * (s20-protocol.md §4.1). Drop a datagram that repeats the previous one within 1 ms.
+ * (docs/protocol.md#loss-and-duplicates). Drop a datagram that repeats the previous one within 1
+ * ms.
  */
 function withoutCaptureCopies(datagrams: readonly CapturedDatagram[]): CapturedDatagram[] {
   const out: CapturedDatagram[] = [];
@@ -74,7 +79,8 @@ function withoutCaptureCopies(datagrams: readonly CapturedDatagram[]): CapturedD
 }
 
 Deno.test({
-  name: "capture c2: the app's smartlink sequence is §5.2's, every datagram captured twice",
+  name:
+    "capture c2: the app's smartlink sequence is the documented one, every datagram captured twice",
   ignore: skip,
   fn() {
     const captured = appSmartlink();
@@ -163,10 +169,9 @@ Deno.test({
 });
 
 Deno.test({
-  name: "every smartlink vector is a 0x05 payload whose length means what its notes say",
-  ignore: skip,
+  name: "every observed smartlink packet is a 0x05 payload whose length means what its note says",
   fn() {
-    const vectors = loadVectors().filter((v) => v.command === "smartlink");
+    const vectors = OBSERVED.filter((v) => v.command === "smartlink");
     assert.equal(vectors.length, 5);
     const meaning = (length: number): string => {
       const offset = length - SMARTLINK.base;
@@ -174,26 +179,27 @@ Deno.test({
       if (offset === SMARTLINK.startOffset) return "start marker";
       if (offset === SMARTLINK.endOffset) return "end marker";
       if (offset >= SMARTLINK.checksumOffset) {
-        return `checksum 332+len(password)=332+${offset - SMARTLINK.checksumOffset}`;
+        return `checksum (length ${length} = base + 256 + ${offset - SMARTLINK.checksumOffset}`;
       }
-      return `char '${String.fromCharCode(offset)}' (76+0x${offset.toString(16)})`;
+      return `character '${String.fromCharCode(offset)}' (length ${length} = base + 0x${
+        offset.toString(16)
+      })`;
     };
     for (const v of vectors) {
       const bytes = fromHex(v.hex);
       assert.deepEqual(bytes, smartlinkPayload(bytes.length), v.id);
       assert.ok(
-        v.notes.toLowerCase().includes(meaning(bytes.length).toLowerCase()),
-        `${v.id}: ${meaning(bytes.length)} / ${v.notes}`,
+        v.note?.toLowerCase().includes(meaning(bytes.length).toLowerCase()),
+        `${v.id}: ${meaning(bytes.length)} / ${v.note}`,
       );
     }
   },
 });
 
 Deno.test({
-  name: "both smartlink-ack vectors decode and re-encode",
-  ignore: skip,
+  name: "both observed smartlink-ack packets decode and re-encode",
   fn() {
-    const vectors = loadVectors().filter((v) => v.command === "smartlink-ack");
+    const vectors = OBSERVED.filter((v) => v.command === "smartlink-ack");
     assert.equal(vectors.length, 2);
     for (const v of vectors) {
       const announcement = decodeSmartlinkAnnouncement(fromHex(v.hex));
@@ -242,7 +248,7 @@ Deno.test("decodeSmartlinkAnnouncement() accepts what the SDK accepts and ignore
   assert.equal(decodeSmartlinkAnnouncement(smartlinkPayload(89)), null);
 });
 
-Deno.test("encodeSmartlink() builds §5.2's sequence with the pause before each datagram", () => {
+Deno.test("encodeSmartlink() builds the sequence with the pause before each datagram", () => {
   const sequence = encodeSmartlink("password");
   assert.equal(sequence.count, 200 + 5 * (3 + 8 + 3 + 3));
   const packets = [...sequence];

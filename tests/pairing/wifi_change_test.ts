@@ -1,5 +1,5 @@
 /**
- * Changing the Wi-Fi of a socket already on the LAN (s20-protocol.md §5.1): by unicast to one
+ * Changing the Wi-Fi of a socket already on the LAN (docs/protocol.md#ap-mode): by unicast to one
  * emulated module in station mode on loopback (127.0.91.1–127.0.91.20); broadcast and shared
  * addresses are refused before anything is bound or sent.
  */

@@ -1,6 +1,6 @@
 /**
- * Wi-Fi settings validation (s20-protocol.md §5) and the key's redaction: every rule by example,
- * and a property that no error, JSON or inspection ever shows the key.
+ * Wi-Fi settings validation (docs/protocol.md#pairing) and the key's redaction: every rule by
+ * example, and a property that no error, JSON or inspection ever shows the key.
  */
 import assert from "node:assert/strict";
 import fc from "npm:fast-check@4.11.0";

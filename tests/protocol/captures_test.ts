@@ -1,25 +1,23 @@
 /**
- * Every UDP datagram to or from port 10000 in ../shared/captures decodes, or is a known
- * non-S20 packet listed here with its reason. The device in all four captures is
- * 10.0.0.243, MAC ac:cf:23:35:e6:aa (captures/README.md).
+ * Every UDP datagram to or from port 10000 in the four captures decodes, or is a known non-S20
+ * packet listed here with its reason; and every capture packet of
+ * tests/fixtures/observed_packets.json is exactly its frame. The device in all four captures is
+ * 10.0.0.243, MAC ac:cf:23:35:e6:aa (docs/protocol.md#captures). These tests replay whole
+ * capture files, which live outside the repository (tests/helpers/shared.ts): they skip, saying
+ * so, where the files are absent.
  */
 import assert from "node:assert/strict";
 import { decode, DecodeError, toHex } from "../../mod.ts";
 import { readCapture } from "../helpers/pcap.ts";
-import { loadVectors, readShared, sharedMissing } from "../helpers/shared.ts";
+import { OBSERVED } from "../fixtures/observed_packets.ts";
+import { CAPTURE_FILES, readShared, sharedMissing } from "../helpers/shared.ts";
 
 const DEVICE_IP = "10.0.0.243";
 const DEVICE_MAC = "ac:cf:23:35:e6:aa";
-const CAPTURES = [
-  "orvibo_s20_capture_1.pcapng",
-  "orvibo_s20_capture_2_no_internet_access_on_wifi_network.pcapng",
-  "orvibo_s20_capture_3_control_by_gateway_outside_of_local_lan.pcapng",
-  "orvibo_s20_capture_4.pcapng.pcap",
-];
 
 /**
  * Known non-S20 traffic on port 10000: the socket's SNTP client sends from its UDP 10000 to
- * 17.171.4.36:123 and gets answers back on 10000 (s20-protocol.md §4.7).
+ * 17.171.4.36:123 and gets answers back on 10000 (docs/protocol.md#device-clock).
  */
 function knownNonS20(d: { srcPort: number; dstPort: number }): string | null {
   return d.srcPort === 123 || d.dstPort === 123 ? "SNTP (the socket's clock source)" : null;
@@ -27,7 +25,7 @@ function knownNonS20(d: { srcPort: number; dstPort: number }): string | null {
 
 const skip = sharedMissing("the capture tests");
 
-for (const file of CAPTURES) {
+for (const file of CAPTURE_FILES) {
   Deno.test({
     name: `decode() reads every S20 datagram in ${file}`,
     ignore: skip,
@@ -59,21 +57,23 @@ for (const file of CAPTURES) {
 }
 
 Deno.test({
-  name: "capture vectors in s20-vectors.json equal the payload of their frame",
+  name: "every capture packet in observed_packets.json is its frame: payload, time and addresses",
   ignore: skip,
   fn() {
     const byFile = new Map(
-      CAPTURES.map((f) => [f, readCapture(readShared(`captures/${f}`)).datagrams]),
+      CAPTURE_FILES.map((f) => [f as string, readCapture(readShared(`captures/${f}`)).datagrams]),
     );
     let checked = 0;
-    for (const v of loadVectors()) {
-      const match = /pcaps\/(\S+) frame (\d+)/.exec(v.source);
-      if (!match) continue;
-      const datagram = byFile.get(match[1]!)?.find((d) => d.frame === Number(match[2]));
-      assert.ok(datagram, `no UDP datagram at ${match[1]} frame ${match[2]}`);
-      assert.equal(toHex(datagram.payload), v.hex, v.source);
+    for (const p of OBSERVED) {
+      if (p.capture === undefined) continue;
+      const datagram = byFile.get(p.capture)?.find((d) => d.frame === p.frame);
+      assert.ok(datagram, `${p.id}: no UDP datagram at ${p.capture} frame ${p.frame}`);
+      assert.equal(toHex(datagram.payload), p.hex, p.id);
+      assert.equal(`${datagram.src}:${datagram.srcPort}`, p.from, `${p.id} sender`);
+      assert.equal(`${datagram.dst}:${datagram.dstPort}`, p.to, `${p.id} receiver`);
+      assert.ok(Math.abs(datagram.time - p.time!) < 0.0015, `${p.id}: at ${datagram.time} s`);
       checked++;
     }
-    assert.ok(checked >= 90, `only ${checked} capture vectors`);
+    assert.equal(checked, 98);
   },
 });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { decode, encode, toHex } from "../../mod.ts";
 import { GOLDEN } from "../fixtures/golden_packets.ts";
+import { observedBytes } from "../fixtures/observed_packets.ts";
 
 for (const golden of GOLDEN) {
   Deno.test(`decode() reads the golden packet "${golden.name}" (${golden.source})`, () => {
@@ -54,4 +55,13 @@ Deno.test("golden fixtures cover every message kind", () => {
     "unknown",
   ];
   assert.deepEqual(all.filter((k) => !kinds.has(k as never)), []);
+});
+
+Deno.test("golden packets that cite an observed packet have exactly its bytes", () => {
+  const cited = GOLDEN.flatMap((g) => {
+    const id = /^observed packet (\S+)$/.exec(g.source)?.[1];
+    return id === undefined ? [] : [{ g, id }];
+  });
+  assert.ok(cited.length >= 30, `only ${cited.length} golden packets cite an observed one`);
+  for (const { g, id } of cited) assert.equal(toHex(g.bytes), toHex(observedBytes(id)), g.name);
 });

@@ -4,21 +4,12 @@
  * wrote, byte for byte (captures 1 and 4).
  */
 import assert from "node:assert/strict";
-import { decode, encode, factorySocketData, fromHex, type SocketData, toHex } from "../../mod.ts";
-import { loadVectors, sharedMissing } from "../helpers/shared.ts";
+import { decode, encode, factorySocketData, type SocketData, toHex } from "../../mod.ts";
+import { observedBytes as frame } from "../fixtures/observed_packets.ts";
 
-const skip = sharedMissing("the table-4 write-back tests");
-const vectors = skip ? [] : loadVectors();
-
-function frame(source: string): Uint8Array {
-  const v = vectors.find((v) => v.source.endsWith(source));
-  if (!v) throw new Error(`no vector for ${source}`);
-  return fromHex(v.hex);
-}
-
-function readData(source: string): SocketData {
-  const m = decode(frame(source));
-  if (m.kind !== "socketData") throw new Error(`${source} is not a table-4 reply`);
+function readData(id: string): SocketData {
+  const m = decode(frame(id));
+  if (m.kind !== "socketData") throw new Error(`${id} is not a table-4 reply`);
   return m.data;
 }
 
@@ -30,20 +21,20 @@ function writePacket(data: SocketData): Uint8Array {
 const CASES: { name: string; read: string; wrote: string; change: Partial<SocketData> }[] = [
   {
     name: "rename orbivo → neworbivo12346",
-    read: "capture_1.pcapng frame 167",
-    wrote: "capture_1.pcapng frame 174",
+    read: "c1#167",
+    wrote: "c1#174",
     change: { name: "neworbivo12346" },
   },
   {
     name: "lock (discoverable off)",
-    read: "capture_1.pcapng frame 191",
-    wrote: "capture_1.pcapng frame 192",
+    read: "c1#191",
+    wrote: "c1#192",
     change: { discoverable: false },
   },
   {
     name: "time zone UTC+1 with DST",
-    read: "capture_4.pcapng.pcap frame 2252",
-    wrote: "capture_4.pcapng.pcap frame 2257",
+    read: "c4#2252",
+    wrote: "c4#2257",
     change: { dst: true, timeZone: 1 },
   },
 ];
@@ -51,7 +42,6 @@ const CASES: { name: string; read: string; wrote: string; change: Partial<Socket
 for (const c of CASES) {
   Deno.test({
     name: `encode() reproduces the app's own table-4 write: ${c.name}`,
-    ignore: skip,
     fn() {
       const data = readData(c.read);
       assert.equal(toHex(writePacket({ ...data, ...c.change })), toHex(frame(c.wrote)));
@@ -61,14 +51,13 @@ for (const c of CASES) {
 
 Deno.test({
   name: "encode() keeps the factory domain's NUL padding where the app rewrote it with spaces",
-  ignore: skip,
   fn() {
     // Capture 2: the app renamed a factory-fresh socket and also re-padded the domain field.
     const ours = writePacket({
-      ...readData("capture_2_no_internet_access_on_wifi_network.pcapng frame 784"),
+      ...readData("c2#784"),
       name: "orbivo",
     });
-    const app = frame("capture_2_no_internet_access_on_wifi_network.pcapng frame 847");
+    const app = frame("c2#847");
     assert.equal(ours.length, app.length);
     const differing = [...ours.keys()].filter((i) => ours[i] !== app[i]);
     // Reply offset 108 + 19 characters = 127..147 in the reply, 3 bytes earlier in a write.
@@ -79,9 +68,8 @@ Deno.test({
 
 Deno.test({
   name: "factorySocketData() equals the table 4 a real socket had after a factory reset",
-  ignore: skip,
   fn() {
-    const real = readData("capture_2_no_internet_access_on_wifi_network.pcapng frame 784");
+    const real = readData("c2#784");
     assert.equal(toHex(factorySocketData(real.mac).raw), toHex(real.raw));
   },
 });

@@ -1,15 +1,16 @@
 /**
- * Every non-template vector of ../shared/s20-vectors.json decodes to the command it is
- * labelled with, and the fields its notes state match. Keys: `cN#frame` for capture frames,
- * otherwise the source's short name and the vector's position among that source's vectors.
+ * Every non-template S20 packet of tests/fixtures/observed_packets.json decodes to the command
+ * it is labelled with, with the fields its capture or source shows. Keys are the packets' ids:
+ * `cN#frame` for capture frames, otherwise the source's short name and the packet's position
+ * among that source's packets (docs/protocol.md#observed-packets).
  */
 import assert from "node:assert/strict";
 import { decode, deviceTimeToDate, factorySocketData, fromHex, type Message } from "../../mod.ts";
-import { loadVectors, sharedMissing } from "../helpers/shared.ts";
+import { OBSERVED } from "../fixtures/observed_packets.ts";
 
 const REAL = "ac:cf:23:35:e6:aa";
 const PASTEBIN = "ac:cf:23:24:19:c0";
-/** Vectors the S20 codec does not read: the pairing codecs' tests decode them. */
+/** Packets the S20 codec does not read: the pairing codecs' tests decode them. */
 const PAIRING_COMMANDS = new Set(["AT", "smartlink", "smartlink-ack"]);
 
 type Expectation = Record<string, unknown> & { kind: Message["kind"] };
@@ -29,7 +30,7 @@ const discovery = (
   clockUnset: unset,
 });
 
-/** What each vector's notes state, as fields of the decoded message. */
+/** What each packet shows, as fields of the decoded message. */
 const EXPECT: Record<string, Expectation> = {
   "c1#23": discovery(REAL, "SOC005", 0xbc17db01, false, true),
   "c1#121": { kind: "discover" },
@@ -265,21 +266,6 @@ const EXPECT: Record<string, Expectation> = {
   "homebridge:5": { kind: "discoverReply", mac: "ac:cf:23:2a:fc:1a", model: "IRD012", on: null },
 };
 
-function keyOf(source: string, seen: Map<string, number>): string {
-  const capture = /capture_(\d)\D.*frame (\d+)/.exec(source);
-  if (capture) return `c${capture[1]}#${capture[2]}`;
-  const short = source.startsWith("Nozza87")
-    ? "pastebin"
-    : source.startsWith("HankB/orvibo README.md")
-    ? "HankB"
-    : source.startsWith("alguevara7/homebridge-ssh")
-    ? "homebridge"
-    : source.split(" ")[0]!;
-  const n = (seen.get(short) ?? 0) + 1;
-  seen.set(short, n);
-  return `${short}:${n}`;
-}
-
 function field(value: unknown, path: string): unknown {
   return path.split(".").reduce<unknown>(
     (v, key) => (v as Record<string, unknown> | undefined)?.[key],
@@ -287,18 +273,15 @@ function field(value: unknown, path: string): unknown {
   );
 }
 
-const skip = sharedMissing("the s20-vectors.json tests");
-const vectors = skip ? [] : loadVectors();
-const seen = new Map<string, number>();
-const keyed = vectors.map((v) => ({ ...v, key: keyOf(v.source, seen) }));
+const keyed = OBSERVED.map((v) => ({ ...v, key: v.id }));
 
 for (const v of keyed) {
   if (v.template || PAIRING_COMMANDS.has(v.command) || v.command === "rt-record") continue;
   const from = /^(client|cloud)->/.test(v.direction) ? "client" : "device";
-  Deno.test(`decode() reads vector ${v.key} (${v.command} ${v.direction})`, () => {
+  Deno.test(`decode() reads observed packet ${v.key} (${v.command} ${v.direction})`, () => {
     const message = decode(fromHex(v.hex), { from });
     const expected = EXPECT[v.key];
-    assert.ok(expected, `no expectation written for vector ${v.key}: ${v.notes}`);
+    assert.ok(expected, `no expectation written for observed packet ${v.key} (${v.source})`);
     const command = message.kind === "discoverReply"
       ? message.command
       : message.kind === "unknown"
@@ -324,8 +307,7 @@ for (const v of keyed) {
 }
 
 Deno.test({
-  name: "every non-template S20 vector has an expectation, and every expectation a vector",
-  ignore: skip,
+  name: "every non-template S20 packet has an expectation, and every expectation a packet",
   fn() {
     const s20 = keyed.filter((v) =>
       !v.template && !PAIRING_COMMANDS.has(v.command) && v.command !== "rt-record"
@@ -338,7 +320,6 @@ Deno.test({
 
 Deno.test({
   name: "decode() reads the orvfms table-3 record (rt-record) inside an rt reply",
-  ignore: skip,
   fn() {
     const record = keyed.find((v) => v.command === "rt-record")!;
     const header = "6864" + (28 + 30).toString(16).padStart(4, "0") + "7274" +
@@ -364,8 +345,7 @@ Deno.test({
 });
 
 Deno.test({
-  name: "decode() reads the template vectors once their placeholders are filled in",
-  ignore: skip,
+  name: "decode() reads the template packets once their placeholders are filled in",
   fn() {
     const templates = keyed.filter((v) => v.template);
     assert.ok(templates.length >= 7);

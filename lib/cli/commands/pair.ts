@@ -1,6 +1,7 @@
 /**
- * `s20 pair`: puts a socket on the Wi-Fi (AP mode or smartlink, s20-protocol.md §5), then finds
- * it, sets its clock and zone and names it. The key never comes from argv and is never printed.
+ * `s20 pair`: puts a socket on the Wi-Fi (AP mode or smartlink, docs/protocol.md#pairing), then
+ * finds it, sets its clock and zone and names it. The key never comes from argv and is never
+ * printed.
  */
 import type { CommandContext, CommandSpec } from "../command.ts";
 import { integerFlag } from "../args.ts";
@@ -30,7 +31,10 @@ const COMMAND = "pair";
 /** Tries per AT step. */
 const ATTEMPTS = 4;
 
-/** Said before anything is sent, in both modes (§5.1: open network; §5.2: lengths on the air). */
+/**
+ * Said before anything is sent, in both modes (docs/protocol.md#ap-mode: open network;
+ * docs/protocol.md#smartlink: lengths on the air).
+ */
 export const CLEAR_TEXT_WARNING = "Warning: both pairing modes send the Wi-Fi key unencrypted " +
   "over the air (AP mode in plain text on the socket's open WiWo-S20 network, smartlink in the " +
   "lengths of broadcast packets): anyone within radio range can read it. Pair where you trust " +
@@ -138,8 +142,9 @@ function securityOf(ctx: CommandContext): { auth?: string; encryption?: string }
 }
 
 /**
- * Validates the settings for the mode and returns what sends them: AP mode (§5.1), the AT
- * exchange on WiWo-S20; smartlink (§5.2), the password in datagram lengths.
+ * Validates the settings for the mode and returns what sends them: AP mode
+ * (docs/protocol.md#ap-mode), the AT exchange on WiWo-S20; smartlink (docs/protocol.md#smartlink),
+ * the password in datagram lengths.
  */
 function prepare(
   ctx: CommandContext,
@@ -160,7 +165,8 @@ function prepare(
       const module = await pairApMode(settings, {
         ...(p.device !== undefined ? { device: p.device } : {}),
         ...(p.broadcast !== undefined ? { broadcast: p.broadcast } : {}),
-        // --timeout bounds each step: four tries within it (replies take ~50 ms, §5.1).
+        // --timeout bounds each step: four tries within it (replies take ~50 ms,
+        // docs/protocol.md#ap-mode).
         attempts: ATTEMPTS,
         replyTimeoutMs: ctx.timeoutMs / ATTEMPTS,
         signal: ctx.io.signal,

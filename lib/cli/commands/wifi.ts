@@ -1,6 +1,6 @@
 /**
  * `s20 wifi`: new Wi-Fi settings for a socket already on the LAN, by the AT sequence of
- * s20-protocol.md §5.1 sent by unicast to that one socket (never broadcast: every Hi-Flying
+ * docs/protocol.md#ap-mode sent by unicast to that one socket (never broadcast: every Hi-Flying
  * module on the LAN would obey).
  */
 import type { CommandSpec } from "../command.ts";
@@ -71,7 +71,8 @@ export const wifiCommand: CommandSpec = {
     );
     const module = await changeWifi(address.hostname, settings, {
       port: address.port,
-      // --timeout bounds each step: four tries within it (replies take ~50 ms, §5.1).
+      // --timeout bounds each step: four tries within it (replies take ~50 ms,
+      // docs/protocol.md#ap-mode).
       attempts: ATTEMPTS,
       replyTimeoutMs: ctx.timeoutMs / ATTEMPTS,
       ...(mac !== undefined ? { mac } : {}),
