@@ -7,8 +7,8 @@
  * the attempt count of a timeout (it depends on the round trips the client has measured).
  */
 import assert from "node:assert/strict";
-import { emulators, run } from "../cli/_run.ts";
-import { startDaemon } from "./_daemon.ts";
+import { emulators, run } from "../helpers/cli_run.ts";
+import { startDaemon } from "../helpers/daemon.ts";
 
 const NET = ["--port", "0", "--target", "127.0.100.0/29", "--timeout", "1000"];
 const A = "127.0.100.2";

@@ -3,8 +3,8 @@
  * import map), finds the running daemon with `connect()` and switches a socket through it.
  */
 import assert from "node:assert/strict";
-import { emulators } from "../cli/_run.ts";
-import { startDaemon } from "./_daemon.ts";
+import { emulators } from "../helpers/cli_run.ts";
+import { startDaemon } from "../helpers/daemon.ts";
 
 Deno.test("a script importing mod.ts by URL goes through the daemon with connect()", async () => {
   await using sockets = await emulators(110);

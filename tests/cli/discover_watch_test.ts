@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { emulators, net, run } from "./_run.ts";
+import { emulators, net, run } from "../helpers/cli_run.ts";
 
 Deno.test("s20 discover lists sockets once each, as a table and as JSON", async () => {
   await using sockets = await emulators(77);

@@ -19,7 +19,7 @@ import {
   type SentDatagram,
   stepLog,
   wrapTransport,
-} from "./_pairing.ts";
+} from "../helpers/pairing_transport.ts";
 
 const MAC = "ac:cf:23:35:e6:ac";
 const KEY = "correct horse Zq9";

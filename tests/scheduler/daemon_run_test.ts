@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { VirtualClock } from "../../mod.ts";
 import { SchedulerDaemon } from "../../lib/scheduler/daemon.ts";
 import type { LogEntry } from "../../lib/scheduler/log_entry.ts";
-import { type ScheduleRig, scheduleRig, tempSchedule } from "./_rig.ts";
+import { type ScheduleRig, scheduleRig, tempSchedule } from "../helpers/schedule_rig.ts";
 
 async function play(clock: VirtualClock, daemon: SchedulerDaemon, ms: number, step = 5 * 60_000) {
   for (let done = 0; done < ms; done += step) {

@@ -7,7 +7,7 @@
 import { main } from "../../lib/cli/main.ts";
 import { BufferIo } from "../../lib/cli/io.ts";
 
-export { s20Process } from "../helpers/s20_process.ts";
+export { s20Process } from "./s20_process.ts";
 
 /** Sleeps without keeping a timer alive past the promise. */
 export function sleep(ms: number): Promise<void> {
