@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { emulators, run } from "../helpers/cli_run.ts";
+import { childEnv } from "../helpers/child_env.ts";
 
 async function tempFile(text: string): Promise<{ path: string } & AsyncDisposable> {
   const dir = await Deno.makeTempDir({ prefix: "s20-cli-" });
@@ -107,6 +108,7 @@ Deno.test("s20 schedule run logs its decisions, reloads on SIGHUP and stops on S
       "--socket",
       `${file.path}.sock`,
     ],
+    env: childEnv(),
     stdout: "piped",
     stderr: "piped",
   }).spawn();
