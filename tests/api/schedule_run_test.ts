@@ -100,7 +100,7 @@ Deno.test("the CLI, other processes and a script work through 's20 schedule run'
       l.includes('"kind":"synced"') && l.includes("verified")
     );
   await until(() => synced().length >= 2, "the daemon's sync");
-  assert.ok(sockets[0]!.device.timers.length > 0);
+  assert.equal(sockets[0]!.device.timers.length, 7);
 
   using http = new Http({ socket: daemon.socket });
   const health = await http.request("GET", "/v1/health");
