@@ -2,7 +2,8 @@
  * `s20` installed as a command with `deno install --global`, as the README says: from this
  * checkout (`deno task install`) and from a URL. Each install goes into a temporary `--root`;
  * the command then runs from another folder, where a relative path names a file there (not in
- * the checkout), and prints only its own output (no "Task s20 ..." line).
+ * the checkout), and prints only its own output (no "Task s20 ..." line). Offline, both need the
+ * npm metadata that `deno task deps` caches.
  */
 import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
