@@ -16,8 +16,8 @@ import { DaemonClient } from "../../lib/api/daemon_client.ts";
 import { DaemonInsecureError, DaemonUnavailableError } from "../../lib/api/errors.ts";
 import { S20Client } from "../../lib/client/client.ts";
 import type { Emulator } from "../../lib/emulator/emulator.ts";
-import { emulators, net, type Run, run } from "../cli/_run.ts";
-import { Http, type InProcessDaemon, startDaemon, tempDir, until } from "./_daemon.ts";
+import { emulators, net, type Run, run } from "../helpers/cli_run.ts";
+import { Http, type InProcessDaemon, startDaemon, tempDir, until } from "../helpers/daemon.ts";
 
 const NET = net(104);
 const A = "127.0.104.2";

@@ -9,8 +9,8 @@ import { DeviceNotFoundError, DeviceTimeoutError, S20Error } from "../../lib/err
 import { startEmulator } from "../../lib/emulator/emulator.ts";
 import { startApiServer } from "../../lib/api/server.ts";
 import { DaemonClient } from "../../lib/api/daemon_client.ts";
-import { emulators } from "../cli/_run.ts";
-import { Http, tempDir } from "./_daemon.ts";
+import { emulators } from "../helpers/cli_run.ts";
+import { Http, tempDir } from "../helpers/daemon.ts";
 
 async function serving(block: number) {
   const dir = await tempDir();

@@ -3,8 +3,8 @@
  * `--direct` command that cannot have the port says the daemon has it.
  */
 import assert from "node:assert/strict";
-import { emulators, run } from "../cli/_run.ts";
-import { startDaemon } from "./_daemon.ts";
+import { emulators, run } from "../helpers/cli_run.ts";
+import { startDaemon } from "../helpers/daemon.ts";
 
 const NET = ["--port", "0", "--target", "127.0.108.0/29", "--timeout", "1000", "--wait", "400"];
 

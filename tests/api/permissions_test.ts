@@ -1,7 +1,7 @@
 /** A Deno permission missing for the daemon route is explained, not a stack trace. */
 import assert from "node:assert/strict";
 import { s20Process } from "../helpers/s20_process.ts";
-import { startDaemon } from "./_daemon.ts";
+import { startDaemon } from "../helpers/daemon.ts";
 
 Deno.test("without --allow-write the daemon's socket cannot be used, and s20 says which flags", async () => {
   await using daemon = await startDaemon(["serve", "--port", "0"]);

@@ -4,11 +4,12 @@
  * 127.0.100.2–4 and runs the same commands in the same order; stdout, stderr and exit codes
  * must match. Normalised, because they differ from run to run whatever the route: clock skews
  * and the time read from a socket's clock (measured at a different instant), event times, and
- * the attempt count of a timeout (it depends on the round trips the client has measured).
+ * the attempt count of a timeout (it depends on the round trips the client has measured). The
+ * commands that list every socket found print them as replies arrive, so their rows are sorted.
  */
 import assert from "node:assert/strict";
-import { emulators, run } from "../cli/_run.ts";
-import { startDaemon } from "./_daemon.ts";
+import { emulators, run } from "../helpers/cli_run.ts";
+import { startDaemon } from "../helpers/daemon.ts";
 
 const NET = ["--port", "0", "--target", "127.0.100.0/29", "--timeout", "1000"];
 const A = "127.0.100.2";
@@ -70,13 +71,30 @@ function normalise(text: string): string {
     .replace(/after \d+ attempts?/g, "after <n> attempts");
 }
 
+/** Commands that list sockets as their replies arrive, in an order neither route fixes. */
+function listsInArrivalOrder(command: readonly string[]): boolean {
+  return command[0] === "discover" || command.includes("--all");
+}
+
+/** A listing in a fixed order: a JSON array's items by MAC, or a table's rows under its header. */
+function sortListing(out: string): string {
+  if (out.startsWith("[")) {
+    const items: { mac: string }[] = JSON.parse(out);
+    items.sort((a, b) => a.mac.localeCompare(b.mac));
+    return `${JSON.stringify(items)}\n`;
+  }
+  const [header = "", ...rows] = out.trimEnd().split("\n");
+  return `${[header, ...rows.sort()].join("\n")}\n`;
+}
+
 async function session(throughDaemon: boolean): Promise<string[]> {
   await using _sockets = await emulators(100);
   await using daemon = await startDaemon(["serve", ...NET]);
   const results: string[] = [];
   for (const command of COMMANDS) {
     const args = [...command, ...NET, ...(throughDaemon ? [] : ["--direct"])];
-    const { code, out, err } = await run(args, { env: { S20_DAEMON: daemon.socket } });
+    const { code, err, ...printed } = await run(args, { env: { S20_DAEMON: daemon.socket } });
+    const out = listsInArrivalOrder(command) && code === 0 ? sortListing(printed.out) : printed.out;
     results.push(normalise(`$ s20 ${command.join(" ")}\n[exit ${code}]\n${out}--- stderr\n${err}`));
   }
   assert.equal(await daemon.stop(), 0, daemon.io.err);

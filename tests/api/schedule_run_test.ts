@@ -8,8 +8,8 @@ import assert from "node:assert/strict";
 import { connect } from "../../lib/api/connect.ts";
 import { DaemonClient } from "../../lib/api/daemon_client.ts";
 import type { S20Event } from "../../lib/client/events.ts";
-import { emulators, run } from "../cli/_run.ts";
-import { Http, s20Process, startDaemon, tempDir, until } from "./_daemon.ts";
+import { emulators, run } from "../helpers/cli_run.ts";
+import { Http, s20Process, startDaemon, tempDir, until } from "../helpers/daemon.ts";
 
 const NET = ["--target", "127.0.101.0/29", "--timeout", "2000"];
 
@@ -100,7 +100,7 @@ Deno.test("the CLI, other processes and a script work through 's20 schedule run'
       l.includes('"kind":"synced"') && l.includes("verified")
     );
   await until(() => synced().length >= 2, "the daemon's sync");
-  assert.ok(sockets[0]!.device.timers.length > 0);
+  assert.equal(sockets[0]!.device.timers.length, 7);
 
   using http = new Http({ socket: daemon.socket });
   const health = await http.request("GET", "/v1/health");

@@ -3,8 +3,9 @@
  * import map), finds the running daemon with `connect()` and switches a socket through it.
  */
 import assert from "node:assert/strict";
-import { emulators } from "../cli/_run.ts";
-import { startDaemon } from "./_daemon.ts";
+import { emulators } from "../helpers/cli_run.ts";
+import { startDaemon } from "../helpers/daemon.ts";
+import { childEnv } from "../helpers/child_env.ts";
 
 Deno.test("a script importing mod.ts by URL goes through the daemon with connect()", async () => {
   await using sockets = await emulators(110);
@@ -17,7 +18,7 @@ console.log(JSON.stringify({ route: sockets.constructor.name, on: await lamp.on(
 `;
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "--no-config", "--unstable-net", "--allow-all", "-"],
-    env: { S20_DAEMON: daemon.socket },
+    env: childEnv({ S20_DAEMON: daemon.socket }),
     stdin: "piped",
     stdout: "piped",
     stderr: "piped",

@@ -16,8 +16,8 @@ import type { SocketTarget } from "../../lib/client/targets.ts";
 import { BufferIo } from "../../lib/cli/io.ts";
 import { main } from "../../lib/cli/main.ts";
 import type { Emulator } from "../../lib/emulator/emulator.ts";
-import { emulators } from "../cli/_run.ts";
-import { Http, sleep, tempDir, until } from "./_daemon.ts";
+import { emulators } from "../helpers/cli_run.ts";
+import { Http, sleep, tempDir, until } from "../helpers/daemon.ts";
 import { s20Command } from "../helpers/s20_process.ts";
 
 const encoder = new TextEncoder();

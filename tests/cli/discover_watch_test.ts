@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { emulators, net, run } from "./_run.ts";
+import { emulators, net, run } from "../helpers/cli_run.ts";
+import { isLoopback } from "../../lib/transport/ipv4.ts";
 
 Deno.test("s20 discover lists sockets once each, as a table and as JSON", async () => {
   await using sockets = await emulators(77);
@@ -55,6 +56,14 @@ Deno.test("s20 watch --json streams one event per line (a button press)", async 
   assert.match(human.out, /127\.0\.79\.2 \(ac:cf:23:00:4f:02\) on/);
 });
 
+const NO_NETWORK =
+  "This computer has no IPv4 network besides loopback: connect it to the network the sockets are on.";
+
+/** The interfaces a doctor report lists besides loopback (none in a namespace with only lo). */
+function lanOf(report: { interfaces: { name: string; address: string; broadcast: string }[] }) {
+  return report.interfaces.filter((i) => !isLoopback(i.address));
+}
+
 Deno.test("s20 doctor reports interfaces, the port, and findings as JSON", async () => {
   const { code, out } = await run([
     "doctor",
@@ -67,21 +76,27 @@ Deno.test("s20 doctor reports interfaces, the port, and findings as JSON", async
     "--wait",
     "200",
     "--json",
-  ]);
+  ], { env: { S20_DAEMON: "off" } });
   assert.equal(code, 0);
   const report = JSON.parse(out);
-  assert.ok(
-    Array.isArray(report.interfaces) &&
-      report.interfaces.some((i: { address: string }) => i.address === "127.0.0.1"),
-  );
+  assert.ok(report.interfaces.some((i: { address: string }) => i.address === "127.0.0.1"));
   assert.equal(report.port.free, true);
-  assert.ok(report.findings.length > 0);
+  // Nothing answers on 127.0.80.0/30: the one finding says why, for the interfaces there are.
+  const lan = lanOf(report);
+  assert.equal(report.findings.length, 1, report.findings.join("\n"));
+  if (lan.length === 0) assert.equal(report.findings[0], NO_NETWORK);
+  else {
+    const names = lan.map((i) => `${i.name} (${i.broadcast})`).join(", ");
+    assert.ok(report.findings[0].startsWith(`No socket answered a broadcast on ${names}. `));
+  }
 });
 
 Deno.test("s20 doctor names the program holding the port", async () => {
   const holder = Deno.listenDatagram({ transport: "udp", hostname: "127.0.81.1", port: 10000 });
   try {
-    const { out } = await run(["doctor", "--bind", "127.0.81.1", "--json"]);
+    const { out } = await run(["doctor", "--bind", "127.0.81.1", "--json"], {
+      env: { S20_DAEMON: "off" },
+    });
     const report = JSON.parse(out);
     assert.equal(report.port.free, false);
     // Other test files may hold port 10000 on other addresses; this process is among them.
@@ -90,7 +105,15 @@ Deno.test("s20 doctor names the program holding the port", async () => {
         o.pid === Deno.pid && o.address === "127.0.81.1"
       ),
     );
-    assert.match(report.findings[0], /UDP port 10000 is owned by pid \d+/);
+    // No probe runs while another program has the port: the findings are the missing network
+    // (where there is only loopback) and the owner.
+    const noNetwork = lanOf(report).length === 0 ? [NO_NETWORK] : [];
+    assert.equal(report.findings.length, noNetwork.length + 1, report.findings.join("\n"));
+    assert.deepEqual(report.findings.slice(0, -1), noNetwork);
+    assert.match(
+      report.findings.at(-1),
+      new RegExp(`^UDP port 10000 is owned by .*pid ${Deno.pid} \\([^)]*\\) on 127\\.0\\.81\\.1`),
+    );
   } finally {
     holder.close();
   }

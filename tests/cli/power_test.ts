@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { emulators, net, run } from "./_run.ts";
+import { emulators, net, run } from "../helpers/cli_run.ts";
 
 Deno.test("s20 on/off/toggle/status switch sockets and report them, human and JSON", async () => {
   await using sockets = await emulators(70);

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { emulators, run } from "./_run.ts";
+import { emulators, run } from "../helpers/cli_run.ts";
+import { childEnv } from "../helpers/child_env.ts";
 
 async function tempFile(text: string): Promise<{ path: string } & AsyncDisposable> {
   const dir = await Deno.makeTempDir({ prefix: "s20-cli-" });
@@ -74,7 +75,7 @@ Deno.test("s20 schedule sync --dry-run shows the diff; sync writes it; a second 
   assert.equal(real.code, 0, real.err);
   const report = JSON.parse(real.out);
   assert.ok(report.sockets.every((s: { verified: boolean }) => s.verified));
-  assert.ok(sockets[0]!.device.timers.length > 1);
+  assert.equal(sockets[0]!.device.timers.length, 7);
   const again = JSON.parse(
     (await run(["schedule", "sync", file.path, "--port", "0", "--json"])).out,
   );
@@ -107,6 +108,7 @@ Deno.test("s20 schedule run logs its decisions, reloads on SIGHUP and stops on S
       "--socket",
       `${file.path}.sock`,
     ],
+    env: childEnv(),
     stdout: "piped",
     stderr: "piped",
   }).spawn();
@@ -134,7 +136,7 @@ Deno.test("s20 schedule run logs its decisions, reloads on SIGHUP and stops on S
   }
   try {
     await until("synced");
-    assert.ok(sockets[0]!.device.timers.length > 0);
+    assert.equal(sockets[0]!.device.timers.length, 7);
     await Deno.writeTextFile(file.path, "rules: [");
     child.kill("SIGHUP");
     await until("reload-failed");

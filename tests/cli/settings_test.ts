@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { emulators, run } from "./_run.ts";
+import { emulators, run } from "../helpers/cli_run.ts";
 
 const NET = ["--port", "0"];
 

@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { type Finished, ROOT, S20, s20Process } from "../helpers/s20_process.ts";
+import { childEnv } from "../helpers/child_env.ts";
 
 /** `s20 ARGS` in a process of its own. */
 function s20(...args: string[]): Promise<Finished> {
@@ -15,6 +16,7 @@ Deno.test("s20 emulate in one process and s20 commands in another just work", as
   const emulate = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", S20, "emulate", "--count", "2", "--address", "127.0.85.2", "--json"],
     cwd: ROOT,
+    env: childEnv(),
     stdout: "piped",
     stderr: "piped",
   }).spawn();

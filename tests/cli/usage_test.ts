@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { COMMANDS } from "../../lib/cli/commands/mod.ts";
 import { VERSION } from "../../lib/cli/main.ts";
-import { run } from "./_run.ts";
+import { run } from "../helpers/cli_run.ts";
 
 const SNAPSHOT = new URL("./snapshots/help.txt", import.meta.url);
 

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { listenUdp, PortInUseError, S20Client } from "../../mod.ts";
+import { childEnv } from "../helpers/child_env.ts";
 
 Deno.test("listenUdp() copies each datagram out of the receive buffer", async () => {
   const a = listenUdp({ hostname: "127.0.0.1", port: 0 });
@@ -58,6 +59,7 @@ Deno.test("without --unstable-net the error says how to enable UDP", async () =>
 try { listenUdp({ port: 0 }); } catch (e) { console.log(e.name + ": " + e.message); }`;
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "--no-config", "--allow-all", "-"],
+    env: childEnv(),
     stdin: "piped",
     stdout: "piped",
     stderr: "piped",

@@ -6,6 +6,7 @@ import { runEmulateCli } from "../../lib/emulator/mod.ts";
 import type { EmulatorFleet } from "../../lib/emulator/mod.ts";
 import { fromHex } from "../../mod.ts";
 import { Probe } from "../helpers/udp_probe.ts";
+import { childEnv } from "../helpers/child_env.ts";
 
 interface Run {
   code: number;
@@ -138,6 +139,7 @@ Deno.test("scripts/emulate.ts runs as a process, prints 3 JSON lines and stops c
       "0",
     ],
     cwd: new URL("../../", import.meta.url).pathname,
+    env: childEnv(),
     stdout: "piped",
     stderr: "piped",
   }).spawn();

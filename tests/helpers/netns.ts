@@ -9,6 +9,7 @@
  * smartlink to the subnet broadcast address). Nothing leaves them; they are deleted in `finally`.
  * Needs root and `ip`; tests skip with a printed reason where namespaces cannot be made.
  */
+import { childEnv } from "./child_env.ts";
 
 /** Why namespaces cannot be used here, or `null` if they can (probed once, synchronously). */
 export function netnsProblem(what: string): string | null {
@@ -100,6 +101,7 @@ export function runIn(
 ): Running {
   const child = new Deno.Command("ip", {
     args: ["netns", "exec", ns, Deno.execPath(), "run", "-A", "--unstable-net", ...args],
+    env: childEnv(),
     stdin: "piped",
     stdout: "piped",
     stderr: "piped",

@@ -1,4 +1,5 @@
 /** The `s20` command run as a separate process, as a user runs it. */
+import { childEnv } from "./child_env.ts";
 
 /** The entry script and the repository, for processes started by hand. */
 export const S20 = new URL("../../scripts/s20.ts", import.meta.url).pathname;
@@ -21,8 +22,8 @@ export interface Finished {
 }
 
 /**
- * `s20 ARGS` as a command with piped output, no colour and no home directory (so no user's
- * config file is read), plus `env`; `permissions` replaces the README's.
+ * `s20 ARGS` as a command with piped output, in {@linkcode childEnv} (the runner's Deno cache, no
+ * colour, no user's config file) plus `env`; `permissions` replaces the README's.
  */
 export function s20Command(
   args: readonly string[],
@@ -32,7 +33,7 @@ export function s20Command(
   return new Deno.Command(Deno.execPath(), {
     args: ["run", ...permissions, S20, ...args],
     cwd: ROOT,
-    env: { HOME: "/nonexistent", NO_COLOR: "1", ...env },
+    env: childEnv(env),
     stdout: "piped",
     stderr: "piped",
   });

@@ -16,7 +16,7 @@ import {
   setUpPairedSocket,
   validateWifiSettings,
 } from "../../lib/pairing/mod.ts";
-import { QUICK_SMARTLINK, stepLog } from "./_pairing.ts";
+import { QUICK_SMARTLINK, stepLog } from "../helpers/pairing_transport.ts";
 
 const KEY = "correct horse Zq9";
 

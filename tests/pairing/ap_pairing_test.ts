@@ -16,7 +16,12 @@ import {
   WifiKey,
   type WifiSettings,
 } from "../../lib/pairing/mod.ts";
-import { assertNoKey, type SentDatagram, stepLog, wrapTransport } from "./_pairing.ts";
+import {
+  assertNoKey,
+  type SentDatagram,
+  stepLog,
+  wrapTransport,
+} from "../helpers/pairing_transport.ts";
 
 const MAC = "ac:cf:23:35:e6:aa";
 const KEY = "correct horse Zq9";

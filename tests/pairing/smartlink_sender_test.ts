@@ -19,7 +19,7 @@ import {
   type SentDatagram,
   stepLog,
   wrapTransport,
-} from "./_pairing.ts";
+} from "../helpers/pairing_transport.ts";
 
 const MAC = "ac:cf:23:35:e6:ac";
 const KEY = "correct horse Zq9";
@@ -188,9 +188,9 @@ Deno.test("pairSmartlink() times out on its clock; only smart_config with a MAC 
   const error = await pairing;
   assert.ok(error instanceof PairingError, String(error));
   assert.equal(error.code, "TIMEOUT");
-  assert.match(error.message, /within 10 s of smartlink \(\d+ rounds\): check that its LED/);
+  assert.match(error.message, /within 10 s of smartlink \(4 rounds\): check that its LED/);
   assertNoKey(KEY, [error.message]);
-  assert.ok(log.steps.filter((s) => s.status === "retry").length >= 2);
+  assert.equal(log.steps.filter((s) => s.status === "retry").length, 3, "rounds 2, 3 and 4");
   assert.equal(transport.closed, true);
   clock.dispose();
 

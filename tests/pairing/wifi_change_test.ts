@@ -8,7 +8,7 @@ import { ipv4Interfaces } from "../../mod.ts";
 import { type AtJoinEvent, startAtListener } from "../../lib/emulator/at_listener.ts";
 import { changeWifi, PairingError, validateWifiSettings, WifiKey } from "../../lib/pairing/mod.ts";
 import { checkUnicastAddress } from "../../lib/pairing/wifi_change.ts";
-import { assertNoKey, stepLog } from "./_pairing.ts";
+import { assertNoKey, stepLog } from "../helpers/pairing_transport.ts";
 
 const MAC = "ac:cf:23:35:e6:ab";
 const OLD_KEY = "old key Kx81";

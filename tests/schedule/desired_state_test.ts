@@ -1,7 +1,7 @@
 /** desiredState(): what the window rules say a socket should be at an instant. */
 import assert from "node:assert/strict";
 import { desiredState, plan } from "../../lib/schedule/mod.ts";
-import { scheduleOf } from "./_helpers.ts";
+import { scheduleOf } from "../helpers/schedule_builders.ts";
 
 const at = (iso: string) => Temporal.ZonedDateTime.from(iso).toInstant();
 

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { plan } from "../../lib/schedule/mod.ts";
-import { locals, scheduleOf } from "./_helpers.ts";
+import { locals, scheduleOf } from "../helpers/schedule_builders.ts";
 
 function fixedAt(time: string, timezone: string) {
   return scheduleOf([

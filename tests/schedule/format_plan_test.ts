@@ -1,7 +1,7 @@
 /** formatPlanText() and formatPlanJson(): the plan for people and for programs. */
 import assert from "node:assert/strict";
 import { formatPlanJson, formatPlanText, plan } from "../../lib/schedule/mod.ts";
-import { scheduleOf } from "./_helpers.ts";
+import { scheduleOf } from "../helpers/schedule_builders.ts";
 
 const schedule = scheduleOf([
   "location: {latitude: 69.6496, longitude: 18.956}",

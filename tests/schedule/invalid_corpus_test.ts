@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { checkSchedule, parseSchedule, ScheduleError } from "../../lib/schedule/mod.ts";
-import { FIXTURES } from "./_helpers.ts";
+import { FIXTURES } from "../helpers/schedule_builders.ts";
 
 const DIR = new URL("invalid/", FIXTURES);
 const files = [...Deno.readDirSync(DIR)]

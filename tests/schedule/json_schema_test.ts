@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { Ajv2020 } from "npm:ajv@8.17.1/dist/2020.js";
 import { parse } from "npm:yaml@2.9.1";
 import { checkSchedule } from "../../lib/schedule/mod.ts";
-import { FIXTURES } from "./_helpers.ts";
+import { FIXTURES } from "../helpers/schedule_builders.ts";
 
 const SCHEMA = new URL("../../lib/schedule/schedule.schema.json", import.meta.url);
 const EXAMPLE = new URL("../../schedules.example.yaml", import.meta.url);

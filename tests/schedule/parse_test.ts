@@ -7,7 +7,7 @@ import {
   type Rule,
   type Schedule,
 } from "../../lib/schedule/mod.ts";
-import { FIXTURES, scheduleOf } from "./_helpers.ts";
+import { FIXTURES, scheduleOf } from "../helpers/schedule_builders.ts";
 
 function readFixture(name: string): Schedule {
   const text = Deno.readTextFileSync(new URL(`valid/${name}`, FIXTURES));

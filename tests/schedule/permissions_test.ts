@@ -3,12 +3,14 @@
  * error must say which flag to add, not leave a bare NotCapable from inside the parser.
  */
 import assert from "node:assert/strict";
+import { childEnv } from "../helpers/child_env.ts";
 
 const SCRIPT = new URL("./fixtures/parse_minimal.ts", import.meta.url).pathname;
 
 async function run(...flags: string[]): Promise<{ code: number; stderr: string }> {
   const { code, stderr } = await new Deno.Command(Deno.execPath(), {
     args: ["run", "--no-prompt", ...flags, SCRIPT],
+    env: childEnv(),
     stdout: "null",
     stderr: "piped",
   }).output();

@@ -1,7 +1,7 @@
 /** plan(): windows, filters, random offsets, placement on the socket or the host, errors. */
 import assert from "node:assert/strict";
 import { plan, type PlannedEvent } from "../../lib/schedule/mod.ts";
-import { locals, scheduleOf } from "./_helpers.ts";
+import { locals, scheduleOf } from "../helpers/schedule_builders.ts";
 
 const LONDON = ["location: {latitude: 51.5074, longitude: -0.1278}"];
 

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { plan, sunTime } from "../../lib/schedule/mod.ts";
-import { scheduleOf } from "./_helpers.ts";
+import { scheduleOf } from "../helpers/schedule_builders.ts";
 
 const TROMSO = ["location: {latitude: 69.6496, longitude: 18.956}"];
 const REYKJAVIK = ["location: {latitude: 64.1355, longitude: -21.8954}"];

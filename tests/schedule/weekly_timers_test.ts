@@ -1,7 +1,7 @@
 /** compileWeeklyTimers(): the weekly record form of a rule, or null. */
 import assert from "node:assert/strict";
 import { compileWeeklyTimers } from "../../lib/schedule/mod.ts";
-import { scheduleOf } from "./_helpers.ts";
+import { scheduleOf } from "../helpers/schedule_builders.ts";
 
 function rulesOf(...rules: string[]) {
   return scheduleOf([

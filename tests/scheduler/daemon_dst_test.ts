@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { VirtualClock } from "../../mod.ts";
 import { SchedulerDaemon } from "../../lib/scheduler/daemon.ts";
 import type { LogEntry } from "../../lib/scheduler/log_entry.ts";
-import { daemonFor, QUICK, scheduleRig, tempSchedule } from "./_rig.ts";
+import { daemonFor, QUICK, scheduleRig, tempSchedule } from "../helpers/schedule_rig.ts";
 
 const YAML = `
 timezone: Europe/London

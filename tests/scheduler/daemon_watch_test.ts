@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { VirtualClock } from "../../mod.ts";
 import { writeFileDurably } from "../../lib/util/write_durably.ts";
-import { daemonFor, QUICK, scheduleRig, tempSchedule } from "./_rig.ts";
+import { daemonFor, QUICK, scheduleRig, tempSchedule } from "../helpers/schedule_rig.ts";
 
 const yamlNamed = (name: string) =>
   `timezone: UTC\nsockets: { pump: { mac: "ac:cf:23:77:36:01" } }\nrules:\n` +

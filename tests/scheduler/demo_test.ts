@@ -1,5 +1,6 @@
 /** `deno task demo` plays the example schedule's day and names every event. */
 import assert from "node:assert/strict";
+import { childEnv } from "../helpers/child_env.ts";
 
 Deno.test("the demo plays a whole day and its output names each event and every socket", async () => {
   const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
@@ -14,7 +15,7 @@ Deno.test("the demo plays a whole day and its output names each event and every 
       "12000",
     ],
     cwd: new URL("../..", import.meta.url).pathname,
-    env: { NO_COLOR: "1" },
+    env: childEnv(),
     stdout: "piped",
     stderr: "piped",
   }).output();

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { VirtualClock } from "../../mod.ts";
 import { StateStore } from "../../lib/scheduler/state_store.ts";
-import { daemonFor, QUICK, scheduleRig, tempSchedule } from "./_rig.ts";
+import { daemonFor, QUICK, scheduleRig, tempSchedule } from "../helpers/schedule_rig.ts";
 
 const NOW = new Date("2026-06-01T11:05:00Z");
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { ownerOf } from "../../lib/scheduler/owned_timers.ts";
 import { syncSchedule } from "../../lib/scheduler/sync.ts";
 import { timerView } from "../../mod.ts";
-import { scheduleRig } from "./_rig.ts";
+import { scheduleRig } from "../helpers/schedule_rig.ts";
 
 const YAML = `
 timezone: Europe/London

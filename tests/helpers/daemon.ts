@@ -7,7 +7,8 @@
 import { main } from "../../lib/cli/main.ts";
 import { BufferIo } from "../../lib/cli/io.ts";
 
-export { s20Process } from "../helpers/s20_process.ts";
+export { s20Process } from "./s20_process.ts";
+export { tempDir } from "./temp_dir.ts";
 
 /** Sleeps without keeping a timer alive past the promise. */
 export function sleep(ms: number): Promise<void> {
@@ -21,12 +22,6 @@ export async function until(test: () => boolean, what: string, ms = 10_000): Pro
     if (performance.now() > end) throw new Error(`timed out waiting for ${what}`);
     await sleep(10);
   }
-}
-
-/** A temporary directory, removed on dispose. */
-export async function tempDir(): Promise<{ path: string } & AsyncDisposable> {
-  const path = await Deno.makeTempDir({ prefix: "s20-api-" });
-  return { path, [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }) };
 }
 
 /** The inode at `path`, or `null` if nothing is there. */

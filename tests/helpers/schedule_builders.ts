@@ -12,4 +12,4 @@ export function locals(events: readonly PlannedEvent[]): string[] {
 }
 
 /** The fixtures folder. */
-export const FIXTURES = new URL("./fixtures/", import.meta.url);
+export const FIXTURES = new URL("../schedule/fixtures/", import.meta.url);
