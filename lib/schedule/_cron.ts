@@ -2,7 +2,7 @@ import { Cron, type CronOptions } from "./_deps.ts";
 import { fail, ok, type Parsed } from "./_parsed.ts";
 
 /**
- * The options of every cron rule (time-and-sun.md §0, §5.3): "no-wildcard" makes lists count as
+ * The options of every cron rule (docs/scheduling.md#cron): "no-wildcard" makes lists count as
  * interval jobs, so only single-value times get the gap-end/first-overlap treatment, the same
  * as our fixed-time rules. `paused` keeps croner from arming timers: we only enumerate.
  */
@@ -53,7 +53,7 @@ export function cronRuns(
     const next = cron.nextRun(new Date(cursor));
     if (next === null) break;
     const ms = next.getTime();
-    // croner 9/10 sometimes returned a time before its argument (time-and-sun.md §3.2): guard.
+    // croner 9/10 sometimes returned a time before its argument (docs/scheduling.md#known-croner-issues): guard.
     if (ms <= cursor || ms >= endMs) break;
     runs.push(Temporal.Instant.fromEpochMilliseconds(ms));
     cursor = ms;

@@ -4,7 +4,7 @@
  */
 
 // croner 11 is required: 10.x shifts gap times and can go backwards through a DST gap
-// (time-and-sun.md §3.1).
+// (docs/scheduling.md#croners-dst-behaviour-measured).
 export { Cron, type CronOptions } from "npm:croner@11.0.1";
 export * as Astronomy from "npm:astronomy-engine@2.1.19";
 export {

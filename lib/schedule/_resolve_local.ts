@@ -9,7 +9,7 @@ export interface LocalResolution {
 
 /**
  * The one resolver for fixed times, used for host execution and device compilation alike
- * (time-and-sun.md §5.3): a time in a spring-forward gap fires once at the end of the gap, a
+ * (docs/scheduling.md#fixed-times-across-dst): a time in a spring-forward gap fires once at the end of the gap, a
  * time in a fall-back overlap fires once at its first occurrence. This matches croner 11 with
  * `fixedTimeRule: "no-wildcard"`, Vixie cron, cronie and Quartz 4. Temporal's "compatible"
  * disambiguation would give 02:30 for a 01:30 gap time in London, which is not the same.

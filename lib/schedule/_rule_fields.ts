@@ -9,7 +9,7 @@ import type { Action, DateRange, TimeSpec } from "./types.ts";
 
 // Readers of single rule fields: each reports its own problems and returns `null` on one.
 
-// The grace the research recommends for missed edges after downtime (time-and-sun.md §0).
+// The grace the research recommends for missed edges after downtime (docs/scheduling.md#decisions).
 const DEFAULT_CATCH_UP_SECONDS = 600;
 // Ids end up in the socket's 16-byte timer labels; 12 leaves the daemon room for a prefix.
 const EXPLICIT_ID = /^[A-Za-z0-9_-]{1,12}$/;

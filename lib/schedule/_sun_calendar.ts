@@ -12,7 +12,7 @@ interface EventShape {
   readonly label: string;
 }
 
-// Twilight depths are the usual −6/−12/−18° of the sun's centre (time-and-sun.md §0).
+// Twilight depths are the usual −6/−12/−18° of the sun's centre (docs/scheduling.md#decisions).
 const SHAPES: Record<SunEvent, EventShape> = {
   "sunrise": { direction: "rise", altitude: "horizon", label: "sunrise" },
   "sunset": { direction: "set", altitude: "horizon", label: "sunset" },
@@ -28,7 +28,7 @@ const SHAPES: Record<SunEvent, EventShape> = {
 const HORIZON_CENTRE_DEG = -0.833;
 
 /**
- * Sun events by anchor day in one zone, cached, with the attribution of time-and-sun.md §0/§5.3:
+ * Sun events by anchor day in one zone, cached, with the attribution of docs/scheduling.md#date-attribution:
  * a setting-type event of day D is the first one between D's solar transit and the next; a
  * rising-type event of D is the one between the previous transit and D's. So every crossing
  * belongs to exactly one day, and one may fall on the next civil date (Reykjavík, June).

@@ -3,7 +3,7 @@ import type { Location } from "./types.ts";
 
 /**
  * The few astronomical primitives the scheduler needs, so the library behind them can be
- * swapped (time-and-sun.md §0 names suncalc 2 as the fallback). Instants are whole seconds:
+ * swapped (docs/scheduling.md#decisions names suncalc 2 as the fallback). Instants are whole seconds:
  * devices and output work at that resolution.
  */
 export interface SunEngine {
@@ -40,8 +40,8 @@ function observer(site: Location): Astronomy.Observer {
 
 /**
  * astronomy-engine 2.1.19: within about 30 s of USNO for every reference event and right on
- * every polar day (time-and-sun.md §1.2), and its "next crossing in a window" search finds the
- * grazing events that solar-day formulas drop (§1.3).
+ * every polar day (docs/scheduling.md#library-choice), and its "next crossing in a window" search finds the
+ * grazing events that solar-day formulas drop (docs/scheduling.md#library-choice).
  */
 export const astronomyEngine: SunEngine = {
   transit(site, after) {

@@ -5,7 +5,7 @@ import type { SunEvent, TimeSpec } from "./types.ts";
 /**
  * Largest offset from a sun event. Twelve hours either way keeps the event nearer its own day
  * than the neighbours'; Tasmota's timers allow the same span (−11:59…+12:00,
- * time-and-sun.md §4).
+ * docs/scheduling.md#how-other-tools-do-it).
  */
 export const MAX_OFFSET_SECONDS = 12 * 3600;
 

@@ -25,7 +25,7 @@ import { clockIsOff, type SyncReport, syncSchedule } from "./sync.ts";
 const MAX_SLEEP_MS = 30_000;
 /** Clocks are checked this often; a socket found unset is treated as rebooted. */
 const CLOCK_CHECK_MS = 3600_000;
-/** Default catch-up grace of event rules (time-and-sun.md §0: 10 min). */
+/** Default catch-up grace of event rules (docs/scheduling.md#downtime: 10 min). */
 const DEFAULT_CATCH_UP_S = 600;
 
 /**

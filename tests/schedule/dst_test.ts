@@ -1,5 +1,5 @@
 /**
- * Fixed times and cron across DST changes (time-and-sun.md §0, §3.1): a gap time fires once
+ * Fixed times and cron across DST changes (docs/scheduling.md#fixed-times-across-dst): a gap time fires once
  * at the end of the gap, an overlap time once at its first occurrence, and interval cron
  * expressions follow real time.
  */

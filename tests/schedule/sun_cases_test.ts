@@ -1,7 +1,7 @@
 /**
  * The sun cases issue 6 names: events on the next civil date, polar summer edges, UTC+14,
  * and offsets that cross midnight and a DST change. Expected times are from
- * time-and-sun.md §5.3 (prototype values) and USNO; ±2 min absorbs model differences.
+ * docs/scheduling.md#date-attribution (prototype values) and USNO; ±2 min absorbs model differences.
  */
 import assert from "node:assert/strict";
 import { plan, sunTime } from "../../lib/schedule/mod.ts";

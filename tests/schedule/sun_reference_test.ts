@@ -1,6 +1,6 @@
 /**
  * Sun times against the USNO reference values in tests/fixtures/sun_reference.json
- * (time-and-sun.md §2, §5.2): |Δ| ≤ 60 s for every event at |lat| ≤ 65°, at least 95 %
+ * (docs/scheduling.md#accuracy-targets): |Δ| ≤ 60 s for every event at |lat| ≤ 65°, at least 95 %
  * minute-exact there, ±3 min beyond, and the polar flags agree.
  */
 import assert from "node:assert/strict";
