@@ -28,7 +28,9 @@ Options:
   --duplicate RATE     rate 0-1 of replies sent twice (default 0)
   --delay MS           extra delay of every reply (default 0)
   --jitter MS          up to this much more delay per reply (default 0)
-  --seed N             seed of the fault pattern (default 1)
+  --seed N             seed of the fault pattern and of the reply delays (default 1)
+  --instant            answer at once (benchmarks); by default each reply waits a delay drawn
+                       from the real socket's captured latencies (dc ack 13-257 ms, ...)
   --mac MAC            MAC of the first socket; the next ones count up (default ac:cf:23:00:00:01)
   --name NAME          name of a socket, once per socket in order (default Desk lamp, Hall light, …)
   --speed N            the sockets' clocks run N times faster than real time (default 1)
@@ -130,6 +132,7 @@ function parse(args: readonly string[]) {
       mac: { type: "string" },
       name: { type: "string", multiple: true },
       announce: { type: "boolean" },
+      instant: { type: "boolean" },
       json: { type: "boolean" },
       help: { type: "boolean" },
     },
@@ -163,6 +166,7 @@ function parse(args: readonly string[]) {
     help: values.help === true,
     json: values.json === true,
     announce: values.announce === true,
+    timing: values.instant === true ? "instant" as const : "captured" as const,
     count: integer("count", values.count, 1, 1000) ?? 1,
     address,
     port: integer("port", values.port, 0, 65535) ?? 10000,
@@ -255,6 +259,8 @@ export async function runEmulateCli(
       faults: parsed.faults,
       clock,
       announceOnStart: parsed.announce,
+      timing: parsed.timing,
+      timingSeed: parsed.faults.seed ?? 1,
       ...(parsed.firstMac ? { firstMac: parsed.firstMac } : {}),
       ...(parsed.names ? { names: parsed.names } : {}),
     });
@@ -279,6 +285,7 @@ export async function runEmulateCli(
       stdout(
         `${fleet.emulators.length} emulated socket${fleet.emulators.length === 1 ? "" : "s"} ` +
           `running (replies to ${parsed.replyTo === "source" ? "the source port" : "port 10000"}` +
+          `${parsed.timing === "instant" ? ", no reply delays" : ""}` +
           `${parsed.speed === 1 ? "" : `, clocks at ${parsed.speed}x`}); stop with Ctrl+C`,
       );
     }

@@ -44,6 +44,12 @@ export type {
 } from "./types.ts";
 export { FaultInjector, type FaultOptions } from "./faults.ts";
 export {
+  CAPTURED_LATENCIES,
+  type CapturedLatency,
+  type LatencyKey,
+  type ReplyTiming,
+} from "./latency.ts";
+export {
   type Emulator,
   type EmulatorOptions,
   type EmulatorService,

@@ -377,6 +377,11 @@ async function replay(
     cloud: state.cloud,
     clock,
     replyTo: "port10000",
+    // Fixed, short delays: the comparison is about what is answered, and drawn delays of up to
+    // 300 ms would let a reply overtake the capture's next request and blur the attribution.
+    replyDelayMs: 5,
+    pushDelayMs: 5,
+    pushRepeatMs: 50,
     networkNow: () => now * 1000,
     output: (d) =>
       outputs.push({
