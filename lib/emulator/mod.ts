@@ -7,7 +7,7 @@
  *
  * - {@linkcode EmulatedDevice}: the socket as a state machine, no network.
  * - {@linkcode startEmulator}: one socket on UDP; {@linkcode startFleet}: several.
- * - {@linkcode runEmulateCli}: the `emulate` command (`deno task emulate --count 3`).
+ * - The `s20 emulate` command (`deno task emulate --count 3`) runs a fleet from the command line.
  *
  * @example Switch an emulated socket on with hand-made packets
  * ```ts
@@ -56,7 +56,6 @@ export {
   startEmulator,
 } from "./emulator.ts";
 export { type EmulatorFleet, type FleetOptions, startFleet } from "./fleet.ts";
-export { type EmulateCliOptions, runEmulateCli } from "./cli.ts";
 export {
   type AtFaults,
   type AtJoinEvent,

@@ -9,7 +9,6 @@ Deno.test("lib/emulator/mod.ts exports exactly the documented emulator API", asy
     "EmulatedDevice",
     "FaultInjector",
     "SmartlinkListener",
-    "runEmulateCli",
     "startAtListener",
     "startEmulator",
     "startFleet",

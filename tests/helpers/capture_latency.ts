@@ -10,8 +10,8 @@
  * After a `dc`: `sf` is the ack → first `sf` of the first round, `sf2` the first round → the
  * second. Times are rounded to whole milliseconds.
  */
-import { decode, type Message } from "../../mod.ts";
-import { CAPTURE_FILES } from "./fidelity.ts";
+import type { Message } from "../../mod.ts";
+import { CAPTURE_FILES, decodeOrNull, REPLY_TO, REQUEST_COMMAND } from "./fidelity.ts";
 import { readCapture } from "./pcap.ts";
 import { readShared } from "./shared.ts";
 
@@ -20,36 +20,6 @@ const PORT = 10000;
 const WINDOW_S = 2;
 /** Two copies of one broadcast this close together are a capture artefact (§4.1). */
 const ARTEFACT_S = 0.002;
-
-const REQUEST: Partial<Record<Message["kind"], string>> = {
-  discover: "qa",
-  discoverMac: "qg",
-  subscribe: "cl",
-  setPower: "dc",
-  heartbeat: "hb",
-  readTable: "rt",
-  writeTimer: "tm",
-  writeSocketData: "tm",
-  deleteRecord: "tm",
-  setClock: "cs",
-  countdown: "cd",
-  setTimeZone: "ts",
-  changePassword: "mp",
-};
-
-const REPLY: Partial<Record<Message["kind"], string>> = {
-  subscribeReply: "cl",
-  setPowerReply: "dc",
-  heartbeatReply: "hb",
-  tableVersions: "rt",
-  timerTable: "rt",
-  socketData: "rt",
-  writeTableReply: "tm",
-  setClockReply: "cs",
-  countdownReply: "cd",
-  setTimeZoneReply: "ts",
-  changePasswordReply: "mp",
-};
 
 /** One measured latency and where it comes from. */
 export interface LatencySample {
@@ -65,14 +35,6 @@ interface Request {
   readonly from: string;
   readonly message: Message;
   answered: boolean;
-}
-
-function decodeOrNull(data: Uint8Array, from: "device" | "client"): Message | null {
-  try {
-    return decode(data, { from });
-  } catch {
-    return null;
-  }
 }
 
 function lan(ip: string): boolean {
@@ -108,7 +70,7 @@ export function measureCapturedLatencies(): Map<string, LatencySample[]> {
       const message = decodeOrNull(d.payload, fromDevice ? "device" : "client");
       if (message === null) continue;
       if (!fromDevice) {
-        const command = REQUEST[message.kind];
+        const command = REQUEST_COMMAND[message.kind];
         if (command === undefined || d.dstPort !== PORT) continue;
         if (!(lan(d.src) || command === "cd")) continue;
         const last = requests.at(-1);
@@ -139,7 +101,7 @@ export function measureCapturedLatencies(): Map<string, LatencySample[]> {
         }
         continue;
       }
-      const command = message.kind === "discoverReply" ? message.command : REPLY[message.kind];
+      const command = message.kind === "discoverReply" ? message.command : REPLY_TO[message.kind];
       if (command === undefined) continue;
       for (let i = requests.length - 1; i >= 0; i--) {
         const r = requests[i]!;

@@ -90,7 +90,8 @@ interface Packet {
   readonly message: Message;
 }
 
-const REQUEST_COMMAND: Partial<Record<Message["kind"], string>> = {
+/** The command of each request kind. */
+export const REQUEST_COMMAND: Partial<Record<Message["kind"], string>> = {
   discover: "qa",
   discoverMac: "qg",
   subscribe: "cl",
@@ -109,7 +110,7 @@ const REQUEST_COMMAND: Partial<Record<Message["kind"], string>> = {
 };
 
 /** Which request command each single reply answers. */
-const REPLY_TO: Partial<Record<Message["kind"], string>> = {
+export const REPLY_TO: Partial<Record<Message["kind"], string>> = {
   subscribeReply: "cl",
   setPowerReply: "dc",
   heartbeatReply: "hb",
@@ -129,7 +130,8 @@ function isBroadcast(ip: string): boolean {
   return ip === "255.255.255.255" || ip.endsWith(".255");
 }
 
-function decodeOrNull(data: Uint8Array, from: "device" | "client"): Message | null {
+/** The message, or `null` for a datagram that does not decode. */
+export function decodeOrNull(data: Uint8Array, from: "device" | "client"): Message | null {
   try {
     return decode(data, { from });
   } catch {
