@@ -10,11 +10,14 @@ export interface Emulated {
   readonly port: number;
 }
 
-/** Starts `count` sockets from `first` upward on port 10000 (replying to the source port). */
+/**
+ * Starts `count` sockets from `first` upward on port 10000 (replying to the source port); they
+ * answer with the real socket's captured delays, or at once with `instant`.
+ */
 export async function emulateElsewhere(
   count: number,
   first: string,
-  options: { loss?: number; seed?: number } = {},
+  options: { loss?: number; seed?: number; instant?: boolean } = {},
 ): Promise<{ sockets: Emulated[]; stop(): Promise<void> }> {
   const child = new Deno.Command(Deno.execPath(), {
     args: [
@@ -24,6 +27,7 @@ export async function emulateElsewhere(
       ...["--count", String(count), "--address", first, "--port", "10000"],
       ...["--reply-to", "source", "--json"],
       ...["--loss", String(options.loss ?? 0), "--seed", String(options.seed ?? 7)],
+      ...(options.instant ? ["--instant"] : []),
     ],
     stdout: "piped",
     stderr: "inherit",
@@ -49,6 +53,11 @@ export async function emulateElsewhere(
     },
   };
 }
+
+/** The emulator's timing a benchmark asked for (`--instant`), and how to print it. */
+export const INSTANT: boolean = Deno.args.includes("--instant");
+/** `"instant replies"` or `"captured reply delays"`, for a benchmark's output. */
+export const TIMING_LABEL: string = INSTANT ? "instant replies" : "captured reply delays";
 
 /** The value at percentile `p` (0–1) of an ascending array. */
 export function percentile(sorted: readonly number[], p: number): number {

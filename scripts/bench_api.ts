@@ -7,17 +7,24 @@
  * Three processes, so that each side is measured alone: the emulated sockets
  * (`scripts/emulate.ts`), the daemon (`scripts/s20.ts serve`) and this one (the clients).
  *
- *   deno run -A scripts/bench_api.ts [--seconds 10] [--clients 20] [--library]
+ *   deno run -A scripts/bench_api.ts [--seconds 10] [--clients 20] [--library] [--instant]
  *
  * `--library` makes the calls with `DaemonClient` (what `connect()` gives a script) instead of
  * plain `fetch`, to show what the client library adds; `--direct` makes them over UDP with one
- * `S20Client` in this process, without the daemon, for comparison.
+ * `S20Client` in this process, without the daemon, for comparison. The emulated sockets answer
+ * with the real socket's captured delays, or at once with `--instant`.
  */
 import { parseArgs } from "node:util";
 import { DaemonClient } from "../lib/api/daemon_client.ts";
 import { S20Client } from "../lib/client/client.ts";
 import type { Controller } from "../lib/client/controller.ts";
-import { type Emulated, emulateElsewhere, percentile } from "./_emulate_elsewhere.ts";
+import {
+  type Emulated,
+  emulateElsewhere,
+  INSTANT,
+  percentile,
+  TIMING_LABEL,
+} from "./_emulate_elsewhere.ts";
 
 const { values } = parseArgs({
   options: {
@@ -25,6 +32,7 @@ const { values } = parseArgs({
     clients: { type: "string", default: "20" },
     library: { type: "boolean", default: false },
     direct: { type: "boolean", default: false },
+    instant: { type: "boolean", default: false },
   },
 });
 const seconds = Number(values.seconds);
@@ -114,7 +122,7 @@ async function clientLoop(
 }
 
 async function main(): Promise<void> {
-  const emulated = await emulateElsewhere(SOCKETS, "127.0.114.1");
+  const emulated = await emulateElsewhere(SOCKETS, "127.0.114.1", { instant: INSTANT });
   const dir = await Deno.makeTempDir({ prefix: "s20-bench-api-" });
   const socketPath = `${dir}/daemon.sock`;
   const daemon = new Deno.Command(Deno.execPath(), {
@@ -151,7 +159,7 @@ async function main(): Promise<void> {
         direct
           ? "over UDP (S20Client)"
           : `through the API (${values.library ? "DaemonClient" : "fetch"})`
-      }, ${clients} clients, ` +
+      }, ${clients} clients, ${TIMING_LABEL}, ` +
         `${SOCKETS} sockets, ${(wall / 1000).toFixed(1)} s: ${latencies.length} requests, ` +
         `${(latencies.length / (wall / 1000)).toFixed(0)} req/s, ${errors} errors; latency p50 ` +
         `${ms(0.5)} ms, p90 ${ms(0.9)} ms, p99 ${ms(0.99)} ms, max ${ms(1)} ms; daemon CPU ` +

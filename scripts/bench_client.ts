@@ -7,9 +7,18 @@
  * Emulated sockets of `fleet` and `idle` run in a separate process (scripts/emulate.ts), so the
  * figures are the client's alone.
  *
- *   deno run -A scripts/bench_client.ts [roundtrip] [fleet] [idle] [--idle-seconds 60]
+ *   deno run -A scripts/bench_client.ts [roundtrip] [fleet] [idle] [--idle-seconds 60] [--instant]
+ *
+ * `fleet` and `idle` sockets answer with the real socket's captured delays, or at once with
+ * `--instant`; `roundtrip` always answers at once.
  */
-import { emulateElsewhere, peakRssMb, percentile } from "./_emulate_elsewhere.ts";
+import {
+  emulateElsewhere,
+  INSTANT,
+  peakRssMb,
+  percentile,
+  TIMING_LABEL,
+} from "./_emulate_elsewhere.ts";
 import process from "node:process";
 import { S20Client } from "../mod.ts";
 import { startEmulator } from "../lib/emulator/emulator.ts";
@@ -23,8 +32,7 @@ async function roundTrip(): Promise<void> {
     hostname: "127.0.0.1",
     port: 0,
     replyTo: "source",
-    replyDelayMs: 0,
-    pushDelayMs: 0,
+    timing: "instant", // the client's own cost, always without the socket's latency
   });
   await using client = new S20Client({ hostname: "127.0.0.1", port: 0 });
   const socket = client.socket({ mac: emulator.mac, ip: "127.0.0.1", port: emulator.address.port });
@@ -43,7 +51,7 @@ async function roundTrip(): Promise<void> {
 }
 
 async function fleet(loss: number, first: string): Promise<void> {
-  const emulated = await emulateElsewhere(200, first, { loss });
+  const emulated = await emulateElsewhere(200, first, { loss, instant: INSTANT });
   try {
     await using client = new S20Client({ hostname: "127.0.0.1", port: 0, timeout: 10_000 });
     const handles = emulated.sockets.map((s) =>
@@ -56,7 +64,9 @@ async function fleet(loss: number, first: string): Promise<void> {
     await Promise.all(handles.map((h) => h.off()));
     const warm = performance.now() - again;
     console.log(
-      `fleet: 200 sockets at ${loss * 100} % loss: all confirmed on in ${cold.toFixed(0)} ms ` +
+      `fleet: 200 sockets at ${loss * 100} % loss, ${TIMING_LABEL}: all confirmed on in ${
+        cold.toFixed(0)
+      } ms ` +
         `(from cold: subscribe + switch), off in ${warm.toFixed(0)} ms (subscribed)`,
     );
   } finally {
@@ -65,7 +75,7 @@ async function fleet(loss: number, first: string): Promise<void> {
 }
 
 async function idle(): Promise<void> {
-  const emulated = await emulateElsewhere(200, "127.0.63.1");
+  const emulated = await emulateElsewhere(200, "127.0.63.1", { instant: INSTANT });
   try {
     await using client = new S20Client({ hostname: "127.0.0.1", port: 0 });
     const handles = emulated.sockets.map((s) =>

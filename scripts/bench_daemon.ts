@@ -6,9 +6,17 @@
  *   idle      the daemon with 50 emulated sockets and 200 rules, idle for 60 s: CPU and peak RSS
  * Emulated sockets run in a separate process (scripts/emulate.ts).
  *
- *   deno run -A scripts/bench_daemon.ts [lateness] [idle] [--idle-seconds 60]
+ *   deno run -A scripts/bench_daemon.ts [lateness] [idle] [--idle-seconds 60] [--instant]
+ *
+ * The sockets answer with the real socket's captured delays, or at once with `--instant`.
  */
-import { emulateElsewhere, peakRssMb, percentile } from "./_emulate_elsewhere.ts";
+import {
+  emulateElsewhere,
+  INSTANT,
+  peakRssMb,
+  percentile,
+  TIMING_LABEL,
+} from "./_emulate_elsewhere.ts";
 import process from "node:process";
 import { S20Client } from "../mod.ts";
 import { SchedulerDaemon } from "../lib/scheduler/daemon.ts";
@@ -21,7 +29,7 @@ const idleSeconds = Number(Deno.args[Deno.args.indexOf("--idle-seconds") + 1] ??
 const hms = (d: Date) => d.toISOString().slice(11, 19);
 
 async function lateness(): Promise<void> {
-  const emulated = await emulateElsewhere(5, "127.0.112.1");
+  const emulated = await emulateElsewhere(5, "127.0.112.1", { instant: INSTANT });
   const dir = await Deno.makeTempDir();
   try {
     const start = new Date(Math.ceil((Date.now() + 8000) / 1000) * 1000);
@@ -60,7 +68,7 @@ async function lateness(): Promise<void> {
     const late = fired.map((f) => f.late).sort((a, b) => a - b);
     const done = fired.map((f) => f.done).sort((a, b) => a - b);
     console.log(
-      `lateness: ${fired.length} host events 1 s apart: start of switch late by p50 ${
+      `lateness: ${fired.length} host events 1 s apart, ${TIMING_LABEL}: start of switch late by p50 ${
         percentile(late, 0.5)
       } ms, ` +
         `p99 ${percentile(late, 0.99)} ms; switch confirmed p50 ${percentile(done, 0.5)} ms, p99 ${
@@ -74,7 +82,7 @@ async function lateness(): Promise<void> {
 }
 
 async function idle(): Promise<void> {
-  const emulated = await emulateElsewhere(50, "127.0.113.1");
+  const emulated = await emulateElsewhere(50, "127.0.113.1", { instant: INSTANT });
   const dir = await Deno.makeTempDir();
   try {
     const sockets = emulated.sockets.map((s, i) =>
@@ -123,7 +131,7 @@ async function idle(): Promise<void> {
     await daemon.stop();
     const cpuMs = (cpu.user + cpu.system) / 1000;
     console.log(
-      `idle: daemon with 50 sockets and 200 rules (start and first sync ${
+      `idle: daemon with 50 sockets and 200 rules, ${TIMING_LABEL} (start and first sync ${
         startup.toFixed(0)
       } ms, ` +
         `${ready}/50 socket tables verified), idle ${(wall / 1000).toFixed(0)} s: CPU ${

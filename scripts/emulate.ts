@@ -1,20 +1,8 @@
-// deno-lint-ignore-file no-console
 /**
- * Runs emulated S20 sockets until Ctrl+C: `deno run -A scripts/emulate.ts --count 3`.
- * Everything but the process wiring lives in `lib/emulator/cli.ts` (`--help` lists the flags).
+ * `deno task emulate …`: the same as `s20 emulate …` (lib/cli/commands/emulate.ts; `--help`
+ * lists the flags), for a shell without the `s20` alias.
  */
-import { runEmulateCli } from "../lib/emulator/mod.ts";
+import { main } from "../lib/cli/main.ts";
+import { processIo } from "./s20.ts";
 
-if (import.meta.main) {
-  const controller = new AbortController();
-  const stop = () => controller.abort();
-  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
-  for (const signal of signals) Deno.addSignalListener(signal, stop);
-  const code = await runEmulateCli(Deno.args, {
-    stdout: (line) => console.log(line),
-    stderr: (line) => console.error(line),
-    signal: controller.signal,
-  });
-  for (const signal of signals) Deno.removeSignalListener(signal, stop);
-  Deno.exit(code);
-}
+if (import.meta.main) Deno.exit(await main(["emulate", ...Deno.args], processIo()));

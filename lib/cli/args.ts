@@ -117,17 +117,43 @@ function usageFromParseError(error: unknown, known: string[], path: string): Usa
   return new UsageError(message, path);
 }
 
-/** Parses a positive integer flag value, with a usage error naming the flag. */
+/** A decimal number typed by people (`0.25`, `40`, `.5`; no exponent), else `null`. */
+function decimalIn(text: string, min: number, max: number): number | null {
+  const n = Number(text);
+  return /^-?(\d+\.?\d*|\.\d+)$/.test(text) && n >= min && n <= max ? n : null;
+}
+
+function numericFlag(
+  value: string | undefined,
+  flag: string,
+  range: readonly [number, number],
+  kind: "whole number" | "number",
+): number | undefined {
+  if (value === undefined) return undefined;
+  const [min, max] = range;
+  const n = kind === "number" ? decimalIn(value, min, max) : wholeNumberIn(value, min, max);
+  if (n === null) {
+    throw new UsageError(`--${flag} must be a ${kind} from ${min} to ${max}, got '${value}'`);
+  }
+  return n;
+}
+
+/** Parses a whole-number flag value, with a usage error naming the flag and range. */
 export function integerFlag(
   value: string | undefined,
   flag: string,
   min: number,
   max: number,
 ): number | undefined {
-  if (value === undefined) return undefined;
-  const n = wholeNumberIn(value, min, max);
-  if (n === null) {
-    throw new UsageError(`--${flag} must be a whole number from ${min} to ${max}, got '${value}'`);
-  }
-  return n;
+  return numericFlag(value, flag, [min, max], "whole number");
+}
+
+/** Parses a decimal number flag (`0.25`, `40`), with a usage error naming the flag and range. */
+export function numberFlag(
+  value: string | undefined,
+  flag: string,
+  min: number,
+  max: number,
+): number | undefined {
+  return numericFlag(value, flag, [min, max], "number");
 }

@@ -28,8 +28,6 @@ export interface CommandSpec {
   readonly network?: boolean;
   /** The command is the daemon (it owns UDP port 10000): it never routes through one. */
   readonly ownsPort?: boolean;
-  /** Hand the raw arguments to `run` unparsed (the command parses its own flags). */
-  readonly passthrough?: boolean;
   readonly run?: (ctx: CommandContext) => Promise<number | void>;
 }
 
@@ -43,7 +41,7 @@ export interface CommandContext {
   readonly io: CliIo;
   readonly out: Output;
   readonly positionals: readonly string[];
-  /** The arguments after the command name, as typed (for passthrough commands). */
+  /** The arguments after the command name, as typed. */
   readonly raw: readonly string[];
   readonly flags: Readonly<Record<string, string | boolean | string[] | undefined>>;
   /** Milliseconds per socket call (`--timeout`). */

@@ -121,23 +121,6 @@ export async function main(
     }
     const found = findCommand(args);
     path = found.path;
-    if (found.spec.passthrough && found.spec.run) {
-      return (await found.spec.run({
-        io,
-        out,
-        positionals: [],
-        raw: found.rest,
-        flags: {},
-        timeoutMs: 5000,
-        clock: options.clock ?? systemClock,
-        client: () => {
-          throw new Error(`'s20 ${found.path}' does not talk to sockets`);
-        },
-        resolve: () => Promise.reject(new Error(`'s20 ${found.path}' does not resolve sockets`)),
-        string: () => undefined,
-        bool: () => false,
-      })) ?? EXIT.ok;
-    }
     const { flags, positionals } = parseCommandArgs(found.spec, found.rest, found.path);
     direct = flags.direct === true;
     if (flags.help || !found.spec.run) {

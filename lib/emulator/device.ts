@@ -14,6 +14,7 @@ import { factorySocketData } from "../protocol/socket_data.ts";
 import { type Clock, type ClockTimer, systemClock } from "../time/clock.ts";
 import type { NetAddress } from "../transport/types.ts";
 import { DeviceClock, type DeviceTimeSetting } from "./device_clock.ts";
+import { LatencyDraw, type LatencyKey } from "./latency.ts";
 import type { EmulatedDeviceOptions, PowerCutOptions, ReceiveOptions } from "./device_options.ts";
 import { zoneOffsetMs } from "./local_time.ts";
 import { SubscriberTable } from "./subscribers.ts";
@@ -28,6 +29,7 @@ import type {
   SubscriberInfo,
 } from "./types.ts";
 import { notifyAll } from "./notify.ts";
+import { hashString } from "../util/hash.ts";
 
 const DEFAULT_MAC = "ac:cf:23:00:00:01";
 const DEFAULT_MODEL = "SOC005";
@@ -134,6 +136,30 @@ function checkMs(name: string, value: number): number {
   return value;
 }
 
+function optionalMs(name: string, value: number | undefined): number | undefined {
+  return value === undefined ? undefined : checkMs(name, value);
+}
+
+/** Which measured latency a command's answer takes (lib/emulator/latency.ts). */
+function latencyOf(command: Command): LatencyKey {
+  switch (command.kind) {
+    case "setPower":
+      return "dc";
+    case "readTable":
+      return command.table === 4 ? "rt4" : "rt";
+    case "setClock":
+      return "cs";
+    case "countdown":
+      return "cd";
+    case "setTimeZone":
+      return "ts";
+    case "changePassword":
+      return "mp";
+    default:
+      return "tm";
+  }
+}
+
 /**
  * One emulated S20 socket, without a network: feed it datagrams with
  * {@linkcode EmulatedDevice.receive} and it emits what a real socket would send through the
@@ -189,9 +215,10 @@ export class EmulatedDevice implements Disposable {
     dropDuringDiscoveryBurst: boolean;
     discoveryCopies: number;
     discoverySpacingMs: number;
-    replyDelayMs: number;
-    pushDelayMs: number;
-    pushRepeatMs: number;
+    /** Fixed delays; `undefined`: drawn by `#latency`. */
+    replyDelayMs: number | undefined;
+    pushDelayMs: number | undefined;
+    pushRepeatMs: number | undefined;
     announceTo: NetAddress;
     announceCount: number;
     announceIntervalMs: number;
@@ -200,6 +227,7 @@ export class EmulatedDevice implements Disposable {
     refireWhenClockGoesBack: boolean;
     timeAfterBoot: DeviceTimeSetting;
   };
+  #latency: LatencyDraw;
   #listeners = new Set<(event: EmulatorEvent) => void>();
   #on: boolean;
   #powered = true;
@@ -263,9 +291,9 @@ export class EmulatedDevice implements Disposable {
       dropDuringDiscoveryBurst: options.dropDuringDiscoveryBurst ?? true,
       discoveryCopies: checkCount("discoveryCopies", options.discoveryCopies ?? 10, 1),
       discoverySpacingMs: checkMs("discoverySpacingMs", options.discoverySpacingMs ?? 15),
-      replyDelayMs: checkMs("replyDelayMs", options.replyDelayMs ?? 5),
-      pushDelayMs: checkMs("pushDelayMs", options.pushDelayMs ?? 5),
-      pushRepeatMs: checkMs("pushRepeatMs", options.pushRepeatMs ?? 50),
+      replyDelayMs: optionalMs("replyDelayMs", options.replyDelayMs),
+      pushDelayMs: optionalMs("pushDelayMs", options.pushDelayMs),
+      pushRepeatMs: optionalMs("pushRepeatMs", options.pushRepeatMs),
       announceTo: options.announceTo ?? { hostname: "255.255.255.255", port: S20_PORT },
       announceCount: checkCount("announceCount", options.announceCount ?? 21, 0),
       announceIntervalMs: checkMs("announceIntervalMs", options.announceIntervalMs ?? 3170),
@@ -274,6 +302,20 @@ export class EmulatedDevice implements Disposable {
       refireWhenClockGoesBack: options.refireWhenClockGoesBack ?? false,
       timeAfterBoot: options.timeAfterBoot ?? "unset",
     };
+    const timing = options.timing ?? "captured";
+    if (timing !== "captured" && timing !== "instant") {
+      throw new RangeError(
+        `Cannot create an emulated socket: 'timing' must be "captured" or "instant": current value is "${timing}"`,
+      );
+    }
+    const seed = options.timingSeed ?? 1;
+    if (!Number.isInteger(seed)) {
+      throw new RangeError(
+        `Cannot create an emulated socket: 'timingSeed' must be an integer: current value is ${seed}`,
+      );
+    }
+    // The MAC is mixed in so that the sockets of a fleet, sharing one seed, draw differently.
+    this.#latency = new LatencyDraw(timing, hashString(`${seed}/${this.mac}`));
     this.#scheduleTimers();
     if (options.announceOnStart === true) this.#startAnnouncements();
   }
@@ -381,16 +423,17 @@ export class EmulatedDevice implements Disposable {
     if ("mac" in message && message.mac !== undefined && message.mac !== this.mac) {
       return this.#ignore(from, message, `addressed to ${message.mac}`);
     }
-    const delay = options.replyDelayMs ?? this.#cfg.replyDelayMs;
+    const fixed = options.replyDelayMs ?? this.#cfg.replyDelayMs;
+    const delay = (latency: LatencyKey) => fixed ?? this.#latency.next(latency);
     const key = this.#keyOf(from);
     switch (message.kind) {
       case "discover":
         if (!this.#tables.socketData.discoverable) {
           return this.#ignore(from, message, "locked sockets do not answer qa (byte 161 = 0, Q9)");
         }
-        return this.#discoveryBurst("qa", from, delay);
+        return this.#discoveryBurst("qa", from, delay("qa"));
       case "discoverMac":
-        return this.#discoveryBurst("qg", from, delay);
+        return this.#discoveryBurst("qg", from, delay("qg"));
       case "subscribe": {
         const echo = message.session !== undefined;
         this.#subscribers.subscribe(key, this.#replyAddress(from), echo);
@@ -402,7 +445,7 @@ export class EmulatedDevice implements Disposable {
             on: this.#on,
           },
           this.#replyAddress(from),
-          delay,
+          delay("cl"),
         );
       }
       case "heartbeat": {
@@ -412,11 +455,11 @@ export class EmulatedDevice implements Disposable {
         return this.#send(
           { kind: "heartbeatReply", mac: this.mac, session: message.session },
           this.#replyAddress(from),
-          delay,
+          delay("hb"),
         );
       }
       case "changePasswordCloudReply":
-        return this.#passwordChanged(message, from, delay);
+        return this.#passwordChanged(message, from, delay("mp"));
       case "dstRuleReply":
         return this.#dstRuleArrived(message, from);
       case "logout":
@@ -435,7 +478,8 @@ export class EmulatedDevice implements Disposable {
         "the sender is not subscribed (docs/protocol.md#subscriptions)",
       );
     }
-    this.#command(message as Command, subscriber, from, delay);
+    const command = message as Command;
+    this.#command(command, subscriber, from, delay(latencyOf(command)));
   }
 
   /**
@@ -542,7 +586,7 @@ export class EmulatedDevice implements Disposable {
         this.#send({ kind: "setPowerReply", mac: this.mac, session }, to, delay);
         this.#setRelay(message.on, "dc");
         // Pushed even when the state did not change (Q10 unknown).
-        return this.#pushState(delay + this.#cfg.pushDelayMs);
+        return this.#pushState(delay + (this.#cfg.pushDelayMs ?? this.#latency.next("sf")));
       case "readTable":
         return this.#readTable(message, session, from, to, delay);
       case "writeTimer": {
@@ -765,7 +809,7 @@ export class EmulatedDevice implements Disposable {
   #pushState(delayMs: number): void {
     const subscribers = this.#subscribers.list();
     const sf: Message = { kind: "stateReport", mac: this.mac, session: 0, on: this.#on };
-    for (const round of [0, this.#cfg.pushRepeatMs]) {
+    for (const round of [0, this.#cfg.pushRepeatMs ?? this.#latency.next("sf2")]) {
       for (const s of subscribers) this.#send(sf, s.address, delayMs + round);
     }
   }

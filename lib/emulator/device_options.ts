@@ -3,6 +3,7 @@ import type { SocketData, TimerRecord } from "../protocol/records.ts";
 import type { Clock } from "../time/clock.ts";
 import type { NetAddress } from "../transport/types.ts";
 import type { DeviceTimeSetting } from "./device_clock.ts";
+import type { ReplyTiming } from "./latency.ts";
 import type { OutgoingDatagram, ReplyMode } from "./types.ts";
 
 /**
@@ -159,23 +160,38 @@ export interface EmulatedDeviceOptions {
    */
   readonly discoverySpacingMs?: number;
   /**
-   * Real ms between a request and its (first) reply; captures show 5–300 ms
-   * (docs/protocol.md#latencies).
+   * How long the socket takes to answer: `"captured"` draws every delay, seeded, from what the
+   * real socket took in the captures (`CAPTURED_LATENCIES`: a `dc` ack 13–257 ms, a
+   * `cl` reply 8–294 ms, the first discovery copy 11–298 ms, …); `"instant"` answers at once
+   * (benchmarks and tests that need speed, not realism). The three fixed delays below override
+   * either.
    *
-   * @default {5}
+   * @default {"captured"}
+   */
+  readonly timing?: ReplyTiming;
+  /**
+   * Seed of the drawn delays; the MAC is mixed in, so each socket of a fleet draws its own.
+   *
+   * @default {1}
+   */
+  readonly timingSeed?: number;
+  /**
+   * A fixed real-ms delay between every request and its (first) reply, in place of the drawn
+   * one.
+   *
+   * @default {drawn per request, by `timing`}
    */
   readonly replyDelayMs?: number;
   /**
-   * Real ms between a `dc` ack (or a relay change) and the first round of `sf`
-   * (docs/protocol.md#switching: 5–10 ms).
+   * A fixed real-ms delay between a `dc` ack and the first round of `sf` (captured: 4–22 ms).
    *
-   * @default {5}
+   * @default {drawn per dc, by `timing`}
    */
   readonly pushDelayMs?: number;
   /**
-   * Real ms between the two rounds of `sf` (docs/protocol.md#switching: 45–55 ms).
+   * A fixed real-ms delay between the two rounds of `sf` (captured: 38–53 ms).
    *
-   * @default {50}
+   * @default {drawn per push; 50 with "instant" timing}
    */
   readonly pushRepeatMs?: number;
   /**

@@ -7,7 +7,7 @@
  *
  * - {@linkcode EmulatedDevice}: the socket as a state machine, no network.
  * - {@linkcode startEmulator}: one socket on UDP; {@linkcode startFleet}: several.
- * - {@linkcode runEmulateCli}: the `emulate` command (`deno task emulate --count 3`).
+ * - The `s20 emulate` command (`deno task emulate --count 3`) runs a fleet from the command line.
  *
  * @example Switch an emulated socket on with hand-made packets
  * ```ts
@@ -44,13 +44,18 @@ export type {
 } from "./types.ts";
 export { FaultInjector, type FaultOptions } from "./faults.ts";
 export {
+  CAPTURED_LATENCIES,
+  type CapturedLatency,
+  type LatencyKey,
+  type ReplyTiming,
+} from "./latency.ts";
+export {
   type Emulator,
   type EmulatorOptions,
   type EmulatorService,
   startEmulator,
 } from "./emulator.ts";
 export { type EmulatorFleet, type FleetOptions, startFleet } from "./fleet.ts";
-export { type EmulateCliOptions, runEmulateCli } from "./cli.ts";
 export {
   type AtFaults,
   type AtJoinEvent,

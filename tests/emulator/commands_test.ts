@@ -20,7 +20,7 @@ const PAD = "20 20 20 20 20 20";
 const HEAD = `ac cf 23 00 03 32 ${PAD}`;
 
 function start(hostname: string) {
-  return startEmulator({ hostname, port: 0, mac: MAC, replyTo: "source" });
+  return startEmulator({ hostname, port: 0, mac: MAC, replyTo: "source", timing: "instant" });
 }
 
 async function subscribe(probe: Probe, to: Deno.NetAddr | { hostname: string; port: number }) {
@@ -195,6 +195,7 @@ Deno.test("tm on table 4 renames the socket and bumps table 4's version", async 
 
 Deno.test("cs sets the device clock; hb and cs echo the session, others carry the slot", async () => {
   await using emulator = await startEmulator({
+    timing: "instant",
     hostname: "127.0.3.43",
     port: 0,
     mac: MAC,

@@ -18,6 +18,7 @@ const CL = fromHex(
 
 Deno.test("emulator answers qa ten times about 15 ms apart, with the extra 00", async () => {
   await using emulator = await startEmulator({
+    timing: "instant",
     hostname: "127.0.3.16",
     port: 0,
     mac: MAC,
@@ -42,6 +43,7 @@ Deno.test("emulator answers qa ten times about 15 ms apart, with the extra 00", 
 
 Deno.test("emulator answers qg and the 18-byte qa only for its own MAC", async () => {
   await using emulator = await startEmulator({
+    timing: "instant",
     hostname: "127.0.3.18",
     port: 0,
     mac: MAC,
@@ -65,6 +67,7 @@ Deno.test("emulator answers qg and the 18-byte qa only for its own MAC", async (
 
 Deno.test("a locked socket ignores qa but answers qg", async () => {
   await using emulator = await startEmulator({
+    timing: "instant",
     hostname: "127.0.3.20",
     port: 0,
     mac: MAC,
@@ -85,6 +88,7 @@ Deno.test("a locked socket ignores qa but answers qg", async () => {
 
 Deno.test("a cl sent during a discovery burst is dropped; after the burst it is answered", async () => {
   await using emulator = await startEmulator({
+    timing: "instant",
     hostname: "127.0.3.22",
     port: 0,
     mac: MAC,
@@ -109,6 +113,7 @@ Deno.test("a cl sent during a discovery burst is dropped; after the burst it is 
 
 Deno.test("with dropDuringDiscoveryBurst off, a cl during the burst is answered", async () => {
   await using emulator = await startEmulator({
+    timing: "instant",
     hostname: "127.0.3.24",
     port: 0,
     mac: MAC,

@@ -23,6 +23,7 @@ async function ask(
 
 Deno.test("a button press flips the relay and pushes sf to every subscriber", async () => {
   await using emulator = await startEmulator({
+    timing: "instant",
     hostname: "127.0.3.48",
     port: 0,
     mac: MAC,
@@ -46,6 +47,7 @@ Deno.test("power cut and reboot: relay off, subscriptions gone, clock unset, 21 
   await using listener = new Probe("127.0.3.50");
   await using app = new Probe("127.0.3.51");
   await using emulator = await startEmulator({
+    timing: "instant",
     hostname: "127.0.3.52",
     port: 0,
     mac: MAC,
@@ -104,6 +106,7 @@ Deno.test("periodic announcement bursts repeat when configured", async () => {
   const clock = new VirtualClock({ start: "2026-01-01T00:00:00Z" });
   await using listener = new Probe("127.0.3.53");
   await using emulator = await startEmulator({
+    timing: "instant",
     hostname: "127.0.3.54",
     port: 0,
     mac: MAC,
@@ -133,6 +136,7 @@ Deno.test("factory reset: factory table 4, no timers, versions back to 1, clock 
   await using listener = new Probe("127.0.3.55");
   await using app = new Probe("127.0.3.56");
   await using emulator = await startEmulator({
+    timing: "instant",
     hostname: "127.0.3.57",
     port: 0,
     mac: MAC,

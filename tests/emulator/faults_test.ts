@@ -48,6 +48,7 @@ Deno.test("FaultInjector rejects rates outside 0-1", () => {
 /** Subscribes (retrying past losses), sends 40 hb with sessions 0–39 and counts the echoes. */
 async function run(hostname: string, faults: FaultOptions): Promise<number[]> {
   await using emulator = await startEmulator({
+    timing: "instant",
     hostname,
     port: 0,
     mac: MAC,
@@ -87,6 +88,7 @@ Deno.test("loss and duplication over UDP follow the seed: same seed, same patter
 
 Deno.test("delay and reordering hold replies back", async () => {
   await using emulator = await startEmulator({
+    timing: "instant",
     hostname: "127.0.3.86",
     port: 0,
     mac: MAC,
@@ -110,6 +112,7 @@ Deno.test("delay and reordering hold replies back", async () => {
 
 Deno.test("fault events report drops and duplicates", async () => {
   await using emulator = await startEmulator({
+    timing: "instant",
     hostname: "127.0.3.88",
     port: 0,
     mac: MAC,

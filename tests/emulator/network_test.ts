@@ -11,6 +11,7 @@ const MAC = Mac.parse("ac:cf:23:00:03:64");
 
 Deno.test("port10000 mode replies and pushes to the requester's IP at port 10000", async () => {
   await using emulator = await startEmulator({
+    timing: "instant",
     hostname: "127.0.3.64",
     port: 0,
     mac: MAC,
@@ -33,6 +34,7 @@ Deno.test("port10000 mode replies and pushes to the requester's IP at port 10000
 
 Deno.test("source mode replies to the request's source address and port", async () => {
   await using emulator = await startEmulator({
+    timing: "instant",
     hostname: "127.0.3.66",
     port: 0,
     mac: MAC,
@@ -51,6 +53,7 @@ Deno.test("source mode replies to the request's source address and port", async 
 
 Deno.test("several sockets run at once, each on its own loopback address", async () => {
   await using fleet = await startFleet({
+    timing: "instant",
     count: 3,
     address: "127.0.3.70",
     port: 0,
@@ -89,7 +92,13 @@ Deno.test("several sockets run at once, each on its own loopback address", async
 });
 
 Deno.test("a fleet can step ports on one address instead", async () => {
-  await using fleet = await startFleet({ count: 2, address: "127.0.3.73", port: 0, step: "port" });
+  await using fleet = await startFleet({
+    timing: "instant",
+    count: 2,
+    address: "127.0.3.73",
+    port: 0,
+    step: "port",
+  });
   assert.deepEqual(fleet.emulators.map((e) => e.address.hostname), ["127.0.3.73", "127.0.3.73"]);
   assert.notEqual(fleet.emulators[0]!.address.port, fleet.emulators[1]!.address.port);
 });
@@ -97,11 +106,16 @@ Deno.test("a fleet can step ports on one address instead", async () => {
 Deno.test("a fleet that cannot bind every socket closes those it started", async () => {
   await using taken = new Probe("127.0.3.76", 10000);
   await assert.rejects(
-    startFleet({ count: 3, address: "127.0.3.74", port: 10000 }),
+    startFleet({ timing: "instant", count: 3, address: "127.0.3.74", port: 10000 }),
     (error: Error) => error.name === "PortInUseError",
   );
   // 127.0.3.74 and .75 were released: they can be bound again.
-  await using again = await startFleet({ count: 2, address: "127.0.3.74", port: 10000 });
+  await using again = await startFleet({
+    timing: "instant",
+    count: 2,
+    address: "127.0.3.74",
+    port: 10000,
+  });
   assert.equal(again.emulators.length, 2);
   assert.equal(taken.address.port, 10000);
 });

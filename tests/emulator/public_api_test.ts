@@ -5,10 +5,10 @@ Deno.test("lib/emulator/mod.ts exports exactly the documented emulator API", asy
   const names = Object.keys(await import("../../lib/emulator/mod.ts")).sort();
   assert.deepEqual(names, [
     "AtListener",
+    "CAPTURED_LATENCIES",
     "EmulatedDevice",
     "FaultInjector",
     "SmartlinkListener",
-    "runEmulateCli",
     "startAtListener",
     "startEmulator",
     "startFleet",

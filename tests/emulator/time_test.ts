@@ -32,6 +32,7 @@ function iso(ms: number): string {
 async function setup(hostname: string, start: string, options: EmulatorOptions = {}) {
   const clock = new VirtualClock({ start });
   const emulator = await startEmulator({
+    timing: "instant",
     hostname,
     port: 0,
     mac: MAC,

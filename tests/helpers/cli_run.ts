@@ -19,7 +19,10 @@ export async function run(
   return { code, out: io.out, err: io.err };
 }
 
-/** Three emulated sockets on 127.0.<block>.2–4:10000 that reply to the source port. */
+/**
+ * Three emulated sockets on 127.0.<block>.2–4:10000 that reply to the source port, at once
+ * (no captured reply delays: these tests are about the CLI).
+ */
 export async function emulators(
   block: number,
   extra: EmulatorOptions = {},
@@ -33,6 +36,7 @@ export async function emulators(
         replyTo: "source",
         mac: `ac:cf:23:00:${block.toString(16).padStart(2, "0")}:0${i}`,
         dropDuringDiscoveryBurst: false,
+        timing: "instant",
         ...extra,
       }),
     );

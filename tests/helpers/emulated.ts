@@ -33,6 +33,9 @@ export async function startRig(
           port: 0,
           replyTo: "source",
           mac: `ac:cf:23:00:10:${(i + 1).toString(16).padStart(2, "0")}`,
+          // No reply latency unless a test asks (tests/emulator/latency_test.ts runs the client
+          // against the captured delays).
+          timing: "instant",
           ...(options.clock ? { clock: options.clock } : {}),
           ...options.emulator?.(i),
         }),

@@ -93,7 +93,8 @@ interface Packet {
   readonly message: Message;
 }
 
-const REQUEST_COMMAND: Partial<Record<Message["kind"], string>> = {
+/** The command of each request kind. */
+export const REQUEST_COMMAND: Partial<Record<Message["kind"], string>> = {
   discover: "qa",
   discoverMac: "qg",
   subscribe: "cl",
@@ -112,7 +113,7 @@ const REQUEST_COMMAND: Partial<Record<Message["kind"], string>> = {
 };
 
 /** Which request command each single reply answers. */
-const REPLY_TO: Partial<Record<Message["kind"], string>> = {
+export const REPLY_TO: Partial<Record<Message["kind"], string>> = {
   subscribeReply: "cl",
   setPowerReply: "dc",
   heartbeatReply: "hb",
@@ -132,7 +133,8 @@ function isBroadcast(ip: string): boolean {
   return ip === "255.255.255.255" || ip.endsWith(".255");
 }
 
-function decodeOrNull(data: Uint8Array, from: "device" | "client"): Message | null {
+/** The message, or `null` for a datagram that does not decode. */
+export function decodeOrNull(data: Uint8Array, from: "device" | "client"): Message | null {
   try {
     return decode(data, { from });
   } catch {
@@ -383,6 +385,11 @@ async function replay(
     cloud: state.cloud,
     clock,
     replyTo: "port10000",
+    // Fixed, short delays: the comparison is about what is answered, and drawn delays of up to
+    // 300 ms would let a reply overtake the capture's next request and blur the attribution.
+    replyDelayMs: 5,
+    pushDelayMs: 5,
+    pushRepeatMs: 50,
     networkNow: () => now * 1000,
     output: (d) =>
       outputs.push({

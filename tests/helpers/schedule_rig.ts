@@ -55,6 +55,9 @@ export async function scheduleRig(
       replyTo: "source",
       mac: schedule.sockets[alias]!.mac ?? `ac:cf:23:77:00:${n.toString(16).padStart(2, "0")}`,
       announceTo: client.local,
+      // No reply latency: these tests are about the scheduler (tests/emulator/latency_test.ts
+      // runs a client against the captured delays).
+      timing: "instant",
       ...(options.clock ? { clock: options.clock } : {}),
       ...options.emulator?.(alias),
     });
