@@ -5,9 +5,10 @@
  * request head is not in within `headerTimeoutMs` or it sits idle past `idleTimeoutMs`, and
  * an accept loop that backs off and keeps going when descriptors run out.
  *
- * At the cap a new connection is still taken: the one that has waited longest without sending
- * a whole request head makes room (half-open and slow clients go first, a caller who sends
- * its request at once is served). Only when every connection is busy is the newcomer closed.
+ * At the cap the listener stops accepting (new connections wait in the kernel's backlog) until a
+ * connection goes, or one that has waited a second or more without sending a whole request head
+ * is closed to make room: half-open and slow clients go first, and a caller who sends its
+ * request at once is served.
  */
 import { BadRequest, headEnd, parseHead, type RequestHead, responseHead } from "./http1.ts";
 import { type ConnectionLimits, MAX_HEAD_BYTES } from "./limits.ts";
@@ -28,6 +29,14 @@ const CONTINUE = encoder.encode("HTTP/1.1 100 Continue\r\n\r\n");
 const CRLF = encoder.encode("\r\n");
 const LAST_CHUNK = encoder.encode("0\r\n\r\n");
 const READ_SIZE = 16 * 1024;
+/**
+ * How long a connection may wait for its request head before a newcomer may take its place at
+ * the cap: long enough for any real client to send one, short enough to bound the churn a flood
+ * causes (a listener takes at most `maxConnections` newcomers a second this way).
+ */
+const EVICTABLE_AFTER_MS = 1000;
+/** How often a listener at its cap looks for room. */
+const AT_CAP_POLL_MS = 50;
 /** The longest pause of the accept loop while descriptors are exhausted. */
 const MAX_BACKOFF_MS = 1000;
 
@@ -70,6 +79,15 @@ export class HttpListener {
     let backoff = 0;
     const signal = this.#closing.signal;
     while (!signal.aborted) {
+      // At the cap, accept only once a connection has gone or one waiting long enough for its
+      // head makes room; meanwhile new ones wait in the kernel's backlog, costing nothing here.
+      while (
+        this.#connections.size >= this.#options.limits.maxConnections &&
+        !this.#evictWaiting(EVICTABLE_AFTER_MS) && !signal.aborted
+      ) {
+        await pause(AT_CAP_POLL_MS, signal);
+      }
+      if (signal.aborted) return;
       let conn: Deno.Conn;
       try {
         conn = await this.#listener.accept();
@@ -80,17 +98,13 @@ export class HttpListener {
           this.#options.onPressure?.(error);
           // Free a descriptor held by a client that has sent nothing useful, and let the
           // connections waiting in the backlog wait a little.
-          this.#evictWaiting();
+          this.#evictWaiting(0);
           backoff = Math.min(Math.max(backoff * 2, 10), MAX_BACKOFF_MS);
         } else {
           // One connection's failure (reset before accept): the next one is unaffected.
           backoff = 1;
         }
         await pause(backoff, signal);
-        continue;
-      }
-      if (this.#connections.size >= this.#options.limits.maxConnections && !this.#evictWaiting()) {
-        conn.close();
         continue;
       }
       const connection = new HttpConnection(conn, this.#options, () => {
@@ -102,16 +116,20 @@ export class HttpListener {
     }
   }
 
-  /** Closes the connection that has waited longest for a request head; false if none waits. */
-  #evictWaiting(): boolean {
+  /**
+   * Closes the connection that has waited longest for a request head, if it has waited at
+   * least `minWaitMs`; false if none has.
+   */
+  #evictWaiting(minWaitMs: number): boolean {
     let oldest: HttpConnection | null = null;
     for (const c of this.#connections) {
       if (c.waitingSince !== null && (oldest === null || c.waitingSince < oldest.waitingSince!)) {
         oldest = c;
       }
     }
-    oldest?.close();
-    return oldest !== null;
+    if (oldest === null || performance.now() - oldest.waitingSince! < minWaitMs) return false;
+    oldest.close();
+    return true;
   }
 
   /**

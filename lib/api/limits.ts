@@ -37,8 +37,9 @@ export const MAX_HEAD_BYTES = 16 * 1024;
 export interface ConnectionLimits {
   /**
    * Connections open at once on one listener (the Unix socket and TCP each have their own).
-   * At the cap, the connection that has waited longest without sending a request head is
-   * closed for a new one. Never more than a quarter of the process's descriptor limit.
+   * At the cap, new connections wait in the kernel's backlog until one goes or the one that
+   * has waited longest (a second or more) without sending a request head is closed to make
+   * room. Never more than a quarter of the process's descriptor limit.
    *
    * @default {512}
    */
