@@ -4,6 +4,7 @@
  * Wrong arguments throw the built-in `TypeError`/`RangeError` instead; bad packets throw
  * `DecodeError` (in the codec).
  */
+import { quoted } from "./util/quote.ts";
 
 /**
  * Base class of every s20 error a caller may want to handle.
@@ -99,7 +100,7 @@ export class DeviceNotFoundError extends S20Error {
    * @param detail Why it was not found and what to try.
    */
   constructor(target: string, detail = "no socket answered") {
-    super("DEVICE_NOT_FOUND", `Cannot find socket "${target}": ${detail}`);
+    super("DEVICE_NOT_FOUND", `Cannot find socket ${quoted(target)}: ${detail}`);
     this.name = "DeviceNotFoundError";
     this.target = target;
   }

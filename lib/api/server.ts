@@ -21,8 +21,11 @@ import {
   readJson,
   statusOf,
 } from "./http.ts";
+import { HttpListener } from "./http_server.ts";
 import {
   API_VERSION,
+  type ConnectionLimits,
+  connectionLimits,
   DEADLINE_HEADER,
   DEFAULT_TIMEOUT_MS,
   MAX_TIMEOUT_MS,
@@ -102,6 +105,13 @@ export interface ApiServerOptions {
    * @default {15000}
    */
   readonly heartbeatMs?: number;
+  /**
+   * Connections each listener holds and how long each may take to send a request or stay
+   * idle: what keeps half-open and slow clients from taking the API down.
+   *
+   * @default {{ maxConnections: 512, headerTimeoutMs: 10000, idleTimeoutMs: 60000 }}
+   */
+  readonly limits?: Partial<ConnectionLimits>;
   /** Hears failures that are the daemon's own (bugs), which requests see only as "internal". */
   readonly onError?: (error: unknown) => void;
   /**
@@ -181,7 +191,8 @@ class DaemonApi implements ApiServer {
   /** Ends the streams whose clients do not read them to their end once the daemon stops. */
   readonly #abandon = new AbortController();
   readonly #hub: EventHub<StreamItem>;
-  readonly #servers: Deno.HttpServer[] = [];
+  readonly #servers: HttpListener[] = [];
+  readonly #limits: ConnectionLimits;
   readonly #pumps: Promise<void>[] = [];
   readonly #byAddress = new Map<string, SocketController>();
   readonly #startedAt = new Date();
@@ -197,6 +208,7 @@ class DaemonApi implements ApiServer {
     this.#timeout = options.timeout ?? DEFAULT_TIMEOUT_MS;
     this.#heartbeatMs = options.heartbeatMs ?? 15_000;
     this.#hub = new EventHub<StreamItem>(options.streamQueue ?? 1000);
+    this.#limits = connectionLimits(options.limits);
   }
 
   get streams(): number {
@@ -260,18 +272,14 @@ class DaemonApi implements ApiServer {
   #serve(
     where: { path: string } | { hostname: string; port: number },
     token: string | null,
-  ): Deno.HttpServer {
-    return Deno.serve(
-      {
-        ...where,
-        onListen: () => {},
-        onError: (error) => {
-          this.#options.onError?.(error);
-          return errorResponse(error);
-        },
-      },
-      (request) => this.#handle(request, token),
-    );
+  ): HttpListener {
+    const listener = "path" in where
+      ? Deno.listen({ transport: "unix", path: where.path })
+      : Deno.listen({ transport: "tcp", hostname: where.hostname, port: where.port });
+    return new HttpListener(listener, {
+      limits: this.#limits,
+      handler: (request) => this.#handle(request, token),
+    });
   }
 
   /** Feeds the hub from the client's events and the scheduler's log, serialised once. */
@@ -534,7 +542,7 @@ class DaemonApi implements ApiServer {
       this.#hub.close();
       // Streams end once their clients have read what was queued for them. One that stopped
       // reading holds its response, and shutdown(), until it reads or goes: after a grace,
-      // its stream is abandoned and the servers no longer keep the process alive.
+      // its stream is abandoned and its connection closed.
       const shutdown = Promise.allSettled(this.#servers.map((s) => s.shutdown()));
       let timer: ReturnType<typeof setTimeout> | undefined;
       const done = await Promise.race([
@@ -544,7 +552,7 @@ class DaemonApi implements ApiServer {
       clearTimeout(timer);
       if (!done) {
         this.#abandon.abort(new S20Error("DAEMON_STOPPING", "The s20 daemon is stopping"));
-        for (const server of this.#servers) server.unref();
+        for (const server of this.#servers) server.abort();
       }
       await Promise.allSettled(this.#pumps);
       this.#removeFiles();

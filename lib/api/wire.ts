@@ -12,6 +12,7 @@ import { DeviceNotFoundError, DeviceTimeoutError, NetworkError, S20Error } from 
 import { fromHex, toHex } from "../protocol/hex.ts";
 import type { Mac } from "../protocol/mac.ts";
 import type { SocketData, TimerRecord } from "../protocol/records.ts";
+import { quoted } from "../util/quote.ts";
 
 /** What the daemon's handle on a socket knows; sent with every answer about that socket. */
 export interface SocketMeta {
@@ -209,7 +210,7 @@ export function errorFromBody(value: unknown): Error {
       return new DeviceTimeoutError(String(e.mac), String(e.command), Number(e.attempts));
     case "DEVICE_NOT_FOUND": {
       const target = String(e.target);
-      const prefix = `Cannot find socket "${target}": `;
+      const prefix = `Cannot find socket ${quoted(target)}: `;
       return new DeviceNotFoundError(
         target,
         message.startsWith(prefix) ? message.slice(prefix.length) : message,

@@ -20,6 +20,7 @@ import type { RttEstimator } from "./rtt.ts";
 import { SerialQueue } from "./serial_queue.ts";
 import type { SocketController } from "./controller.ts";
 import { sameTimer, timerRecordFor, type TimerSpec } from "./timer_spec.ts";
+import { quoted } from "../util/quote.ts";
 
 /**
  * Subscribe again before a command when the last one is older than this
@@ -273,7 +274,9 @@ export class S20Socket implements SocketController {
     if (bytes === 0 || bytes > 16 || !printable(trimmed)) {
       return Promise.reject(
         new RangeError(
-          `Cannot rename to "${name}": a socket name is 1–16 bytes of printable text (this is ${bytes})`,
+          `Cannot rename to ${
+            quoted(name)
+          }: a socket name is 1–16 bytes of printable text (this is ${bytes})`,
         ),
       );
     }
@@ -290,7 +293,7 @@ export class S20Socket implements SocketController {
     if (n === undefined || !Number.isInteger(n) || n < 0 || n > 0xffff) {
       return Promise.reject(
         new RangeError(
-          `Cannot set icon "${icon}": use 0–5 or one of ${Object.keys(ICONS).join(", ")}`,
+          `Cannot set icon ${quoted(icon)}: use 0–5 or one of ${Object.keys(ICONS).join(", ")}`,
         ),
       );
     }

@@ -3,6 +3,7 @@ import { Mac } from "../protocol/mac.ts";
 import { S20_PORT } from "../protocol/constants.ts";
 import { cidrHosts, ipToNumber, isLoopback, parseCidr } from "../transport/ipv4.ts";
 import type { NetAddress } from "../transport/types.ts";
+import { quoted } from "../util/quote.ts";
 
 /** The largest CIDR sweep we send, so a typo like /8 cannot flood a network. */
 const MAX_SWEEP_HOSTS = 4096;
@@ -46,13 +47,15 @@ function address(text: string, what: string): NetAddress {
   const [host, port, extra] = text.split(":");
   if (extra !== undefined || host === undefined || ipToNumber(host) === null) {
     throw new TypeError(
-      `Cannot use "${what}" as a socket address: expected an IPv4 address such as 192.168.1.30, optionally with :port`,
+      `Cannot use ${
+        quoted(what)
+      } as a socket address: expected an IPv4 address such as 192.168.1.30, optionally with :port`,
     );
   }
   if (port === undefined) return { hostname: host, port: S20_PORT };
   const n = Number(port);
   if (!/^\d+$/.test(port) || n < 1 || n > 65535) {
-    throw new TypeError(`Cannot use "${what}": port must be 1–65535`);
+    throw new TypeError(`Cannot use ${quoted(what)}: port must be 1–65535`);
   }
   return { hostname: host, port: n };
 }
@@ -87,13 +90,15 @@ export function parseTarget(
     const cidr = parseCidr(text);
     if (!cidr) {
       throw new TypeError(
-        `Cannot use "${text}" as a network: expected a block such as 192.168.1.0/24`,
+        `Cannot use ${quoted(text)} as a network: expected a block such as 192.168.1.0/24`,
       );
     }
     const size = 2 ** (32 - cidr.prefix);
     if (size > MAX_SWEEP_HOSTS) {
       throw new RangeError(
-        `Cannot sweep "${text}": ${size} addresses is too many; use a block of /20 or smaller`,
+        `Cannot sweep ${
+          quoted(text)
+        }: ${size} addresses is too many; use a block of /20 or smaller`,
       );
     }
     const hosts = cidrHosts(cidr);
@@ -161,7 +166,9 @@ export function parseSocketTarget(target: SocketTarget): ParsedSocket {
     return { mac: null, address: address(target.trim(), target) };
   } catch {
     throw new TypeError(
-      `Cannot address socket "${target}": expected a MAC (ac:cf:23:24:19:c0), an IPv4 address, or MAC@IP`,
+      `Cannot address socket ${
+        quoted(target)
+      }: expected a MAC (ac:cf:23:24:19:c0), an IPv4 address, or MAC@IP`,
     );
   }
 }

@@ -1,6 +1,7 @@
 /** Friendly timer descriptions ↔ table-3 records. */
 import { type TimerRecord, WEEKDAY_BITS } from "../protocol/records.ts";
 import { blankTimerLabel } from "../protocol/timer_record.ts";
+import { quoted } from "../util/quote.ts";
 
 /**
  * A day of the week, as used in timer specs.
@@ -45,7 +46,7 @@ function parseTime(time: string): [number, number, number] {
   const [h, m, s] = match ? [Number(match[1]), Number(match[2]), Number(match[3] ?? 0)] : [];
   if (h === undefined || m === undefined || s === undefined || h > 23 || m > 59 || s > 59) {
     throw new TypeError(
-      `Cannot use timer time "${time}": expected HH:MM or HH:MM:SS, 00:00–23:59:59`,
+      `Cannot use timer time ${quoted(time)}: expected HH:MM or HH:MM:SS, 00:00–23:59:59`,
     );
   }
   return [h, m, s];
@@ -62,7 +63,7 @@ function parseDate(date: string): [number, number, number] {
       return [y, mo, d];
     }
   }
-  throw new TypeError(`Cannot use timer date "${date}": expected a real date as YYYY-MM-DD`);
+  throw new TypeError(`Cannot use timer date ${quoted(date)}: expected a real date as YYYY-MM-DD`);
 }
 
 /** The weekday bit mask for a list of days. */
@@ -71,7 +72,9 @@ export function daysMask(days: readonly Weekday[]): number {
   for (const day of days) {
     const bit = WEEKDAY_BITS[day];
     if (bit === undefined) {
-      throw new TypeError(`Cannot use weekday "${day}": expected one of ${WEEKDAYS.join(", ")}`);
+      throw new TypeError(
+        `Cannot use weekday ${quoted(day)}: expected one of ${WEEKDAYS.join(", ")}`,
+      );
     }
     mask |= bit;
   }

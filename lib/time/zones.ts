@@ -1,5 +1,7 @@
 /** IANA time-zone facts via `Temporal` (a global in Deno 2.9); never the host's zone. */
 
+import { quoted } from "../util/quote.ts";
+
 /**
  * The UTC offset of an IANA zone at an instant, and whether daylight saving time is in effect.
  *
@@ -31,7 +33,7 @@ export function zoneOffsetAt(zone: string, at: Date): { offsetMinutes: number; d
   try {
     offsetMinutes = offsetAt(at.getTime());
   } catch (error) {
-    throw new RangeError(`Cannot use time zone "${zone}": it is not a known IANA zone name`, {
+    throw new RangeError(`Cannot use time zone ${quoted(zone)}: it is not a known IANA zone name`, {
       cause: error,
     });
   }

@@ -126,6 +126,30 @@ Deno.test("the API refuses bad input with 4xx and the CLI's error codes", async 
   assert.deepEqual(state.json.socket.mac, d.mac(2));
 });
 
+Deno.test("a rejected 10 KB value comes back cut, with its length, not whole", async () => {
+  await using _sockets = await emulators(102);
+  await using d = await serving(102);
+  const lamp = `/v1/sockets/${encodeURIComponent(`${d.mac(2)}@127.0.102.2`)}`;
+  const long = "n".repeat(10_240);
+  const checks: [string, string, Record<string, unknown> | undefined, RegExp][] = [
+    ["POST", `${lamp}/rename`, { name: long }, /Cannot rename to "n+…" \(10240 characters\)/],
+    ["POST", `${lamp}/icon`, { icon: long }, /Cannot set icon "n+…" \(10240 characters\)/],
+    ["POST", `${lamp}/timers`, { on: true, time: long }, /timer time "n+…" \(10240 characters\)/],
+    ["POST", `${lamp}/timezone`, { zone: long }, /time zone "n+…" \(10240 characters\)/],
+    ["GET", `/v1/sockets/${long}/state`, undefined, /"n+…" \(10240 characters\)/],
+  ];
+  for (const [method, path, body, message] of checks) {
+    const answer = await d.http.request(method, path, body ? { body } : {});
+    assert.equal(
+      answer.status,
+      400,
+      `${method} ${path.slice(0, 40)}: ${answer.text.slice(0, 200)}`,
+    );
+    assert.match(answer.json.error.message, message);
+    assert.ok(answer.text.length < 1000, `${answer.text.length} bytes came back`);
+  }
+});
+
 Deno.test("a request that cannot be served in time gets a 504 that says why", async () => {
   await using deaf = await startEmulator({
     hostname: "127.0.102.6",
