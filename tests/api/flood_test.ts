@@ -9,13 +9,13 @@ import assert from "node:assert/strict";
 import { startApiServer } from "../../lib/api/server.ts";
 import type { ConnectionLimits } from "../../lib/api/limits.ts";
 import { S20Client } from "../../lib/client/client.ts";
-import { Http, sleep, tempDir } from "./_daemon.ts";
+import { Http, sleep, tempDir } from "../helpers/daemon.ts";
 
-const CHILD = new URL("./_crowded_daemon.ts", import.meta.url).pathname;
+const CHILD = new URL("../helpers/crowded_daemon.ts", import.meta.url).pathname;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** `_crowded_daemon.ts` as a child process with at most `nofile` descriptors. */
+/** `tests/helpers/crowded_daemon.ts` as a child process with at most `nofile` descriptors. */
 async function childDaemon(nofile: number, limits: Partial<ConnectionLimits>, crowd?: number) {
   const dir = await tempDir();
   const args = [

@@ -6,7 +6,7 @@
  * connection fails with "Too many open files" whatever the cap. Prints one JSON line
  * `{socket, url, tokenFile}` when serving; stops on SIGTERM.
  *
- *   deno run -A tests/api/_crowded_daemon.ts DIR '{"maxConnections":1000}' [--crowd SPARE]
+ *   deno run -A tests/helpers/crowded_daemon.ts DIR '{"maxConnections":1000}' [--crowd SPARE]
  */
 import { startApiServer } from "../../lib/api/server.ts";
 import { S20Client } from "../../lib/client/client.ts";
