@@ -58,6 +58,20 @@ function record(client: S20Client): { events: S20Event[]; stop(): Promise<void> 
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 100));
 
+/** An emulated socket at `hostname` and a client, closed together. */
+async function pair(hostname: string, timeout?: number) {
+  const emulator = await startEmulator({ hostname, port: 0, replyTo: "source" });
+  const client = new S20Client({ hostname: "127.0.0.1", port: 0, ...(timeout ? { timeout } : {}) });
+  return {
+    emulator,
+    client,
+    async [Symbol.asyncDispose]() {
+      await client.close();
+      await emulator.close();
+    },
+  };
+}
+
 Deno.test("forged replies from another host neither move a handle nor report a state", async () => {
   await using emulator = await startEmulator({
     hostname: "127.0.56.1",
@@ -80,12 +94,8 @@ Deno.test("forged replies from another host neither move a handle nor report a s
 });
 
 Deno.test("forged cl replies during state() never make an off socket read on (40 of 40)", async () => {
-  await using emulator = await startEmulator({
-    hostname: "127.0.56.2",
-    port: 0,
-    replyTo: "source",
-  });
-  await using client = new S20Client({ hostname: "127.0.0.1", port: 0 });
+  await using rig = await pair("127.0.56.2");
+  const { emulator, client } = rig;
   const socket = client.socket(`${emulator.mac}@127.0.56.2:${emulator.address.port}`);
   const stop = new AbortController();
   const flood = (async () => {
@@ -125,12 +135,8 @@ Deno.test("a socket that does not exist is never reported switched, whatever oth
 });
 
 Deno.test("a state pushed from an unverified address is not the socket's state", async () => {
-  await using emulator = await startEmulator({
-    hostname: "127.0.56.3",
-    port: 0,
-    replyTo: "source",
-  });
-  await using client = new S20Client({ hostname: "127.0.0.1", port: 0 });
+  await using rig = await pair("127.0.56.3");
+  const { emulator, client } = rig;
   const socket = client.socket({
     mac: emulator.mac,
     ip: "127.0.56.3",
@@ -212,12 +218,8 @@ Deno.test("a socket that really moved is followed once it answers at the new add
 });
 
 Deno.test("MAC@IP given for a handle that already exists takes effect", async () => {
-  await using emulator = await startEmulator({
-    hostname: "127.0.56.8",
-    port: 0,
-    replyTo: "source",
-  });
-  await using client = new S20Client({ hostname: "127.0.0.1", port: 0, timeout: 800 });
+  await using rig = await pair("127.0.56.8", 800);
+  const { emulator, client } = rig;
   const wrong = client.socket(`${emulator.mac}@127.0.56.10`);
   await assert.rejects(wrong.state(), DeviceTimeoutError);
   const right = client.socket(`${emulator.mac}@127.0.56.8:${emulator.address.port}`);
