@@ -34,9 +34,11 @@ const ATTACKER = "127.0.66.6";
 const BURST = 32;
 
 const gc = (globalThis as { gc?: () => void }).gc;
+/** RSS in MB, with the JS heap in use in parentheses (after a collection when `gc` is exposed). */
 function rssMb(): string {
   gc?.();
-  return (Deno.memoryUsage().rss / 2 ** 20).toFixed(0);
+  const { rss, heapUsed } = Deno.memoryUsage();
+  return `${(rss / 2 ** 20).toFixed(0)} (heap ${(heapUsed / 2 ** 20).toFixed(0)})`;
 }
 
 /** Sends `total` datagrams built by `make`, yielding now and then; returns the seconds taken. */
