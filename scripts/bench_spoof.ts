@@ -46,6 +46,7 @@ async function flood(
   to: { hostname: string; port: number },
   total: number,
   make: (i: number) => Message,
+  onQuarter?: () => void,
 ) {
   const attacker = listenUdp({ hostname: ATTACKER, port: 0 });
   const started = performance.now();
@@ -53,6 +54,7 @@ async function flood(
     for (let i = 0; i < total; i++) {
       await attacker.send(encode(make(i)), to).catch(() => {});
       if (i % BURST === BURST - 1) await new Promise((resolve) => setTimeout(resolve, 0));
+      if (onQuarter && (i + 1) % Math.ceil(total / 4) === 0) onQuarter();
     }
   } finally {
     attacker.close();
@@ -136,6 +138,7 @@ async function randomMacs(): Promise<void> {
   try {
     const before = rssMb();
     const mac = new Uint8Array(6);
+    const during: string[] = [];
     const seconds = await flood(client.local, count, () => {
       crypto.getRandomValues(mac);
       const text = [...mac].map((b) => b.toString(16).padStart(2, "0")).join(":") as Mac;
@@ -147,7 +150,7 @@ async function randomMacs(): Promise<void> {
         clock: 0,
         on: true,
       };
-    });
+    }, () => during.push(rssMb()));
     await new Promise((resolve) => setTimeout(resolve, 500));
     const after = rssMb();
     const size = client.known.size;
@@ -155,7 +158,10 @@ async function randomMacs(): Promise<void> {
     const idle = rssMb();
     console.log(
       `macs: ${count} discovery replies with random MACs in ${seconds.toFixed(1)} s: ` +
-        `registry holds ${size}; RSS ${before} -> ${after} MB, ${idle} MB after ${idleSeconds} s idle` +
+        `registry holds ${size}; RSS ${before} -> ${after} MB (at each quarter: ${
+          during.join(", ")
+        }), ` +
+        `${idle} MB after ${idleSeconds} s idle` +
         (gc ? " (after gc)" : ""),
     );
   } finally {
