@@ -14,7 +14,9 @@ import { Deadline } from "./deadline.ts";
 import { Endpoint, type Incoming } from "./endpoint.ts";
 import { EventHub } from "./event_hub.ts";
 import type { S20Event } from "./events.ts";
-import { exchange } from "./exchange.ts";
+import { answersAt } from "./answers_at.ts";
+import { exchange, sameAddress } from "./exchange.ts";
+import { Registry } from "./registry.ts";
 import { RttEstimator } from "./rtt.ts";
 import { S20Socket, type SocketContext } from "./socket.ts";
 import type { Controller, EventsOptions } from "./controller.ts";
@@ -35,6 +37,12 @@ const SOLICITED_WINDOW_MS = 2000;
 const REBOOT_REPORT_INTERVAL_MS = 60_000;
 /** Sweeps send this many probes, then pause a millisecond, to spare slow Wi-Fi links. */
 const SWEEP_BATCH = 64;
+/** Sockets remembered at most (as many as the largest sweep), so made-up MACs cannot fill memory. */
+const MAX_KNOWN = 4096;
+/** A socket without a handle that stays silent this long (ms of the clock) is forgotten. */
+const KNOWN_MAX_AGE_MS = 15 * 60_000;
+/** Addresses claiming a MAC that one lookup checks at most (forged replies may name many). */
+const MAX_LOCATE_CANDIDATES = 16;
 
 /**
  * Options for {@linkcode S20Client}.
@@ -169,8 +177,13 @@ export class S20Client implements Controller {
   #rtt = new RttEstimator();
   #events = new EventHub<S20Event>();
   #sockets = new Map<Mac, S20Socket>();
-  #known = new Map<Mac, DiscoveredSocket>();
   #rebootReported = new Map<Mac, number>();
+  #known = new Registry<Mac, DiscoveredSocket>({
+    limit: MAX_KNOWN,
+    maxAgeMs: KNOWN_MAX_AGE_MS,
+    keep: (mac) => this.#sockets.has(mac),
+    onForget: (mac) => this.#rebootReported.delete(mac),
+  });
   #closing = new AbortController();
   #session = crypto.getRandomValues(new Uint32Array(1))[0]!;
   #targets: readonly DiscoveryTarget[] | undefined;
@@ -214,9 +227,13 @@ export class S20Client implements Controller {
     return this.#endpoint.transport.local;
   }
 
-  /** Every socket heard from so far (discovery replies and announcements), by MAC. */
+  /**
+   * Sockets heard from (discovery replies and announcements), by MAC, as they last answered
+   * (unverified: anyone can send a reply). Sockets with a handle are kept; others are forgotten
+   * after 15 minutes of silence, or the oldest first beyond 4096.
+   */
   get known(): ReadonlyMap<Mac, DiscoveredSocket> {
-    return this.#known;
+    return this.#known.snapshot(this.#clock.now());
   }
 
   /**
@@ -236,12 +253,8 @@ export class S20Client implements Controller {
       if (address) known.useAddress(address);
       return known;
     }
-    const fromRegistry = mac ? this.#known.get(mac) : undefined;
-    const socket = new S20Socket(
-      this.#ctx,
-      mac,
-      address ?? (fromRegistry ? { hostname: fromRegistry.ip, port: fromRegistry.port } : null),
-    );
+    // Without an address the handle looks the socket up (and proves it) on its first call.
+    const socket = new S20Socket(this.#ctx, mac, address);
     if (mac) this.#sockets.set(mac, socket);
     return socket;
   }
@@ -346,7 +359,7 @@ export class S20Client implements Controller {
     const now = this.#clock.now();
     const clock = deviceTimeToDate(m.clock, new Date(now));
     const previous = this.#known.get(m.mac);
-    this.#known.set(m.mac, {
+    this.#known.set(now, m.mac, {
       mac: m.mac,
       ip: from.hostname,
       port: from.port,
@@ -355,6 +368,10 @@ export class S20Client implements Controller {
       clock,
       clockSkew: clock ? clock.getTime() - now : null,
     });
+    // A socket with a handle speaks from its address; a claim from elsewhere is the handle's to
+    // check, not news of the socket.
+    const handle = this.#sockets.get(m.mac)?.address;
+    if (handle && !sameAddress(handle, from)) return;
     const at = new Date(now);
     const announced = performance.now() - this.#endpoint.lastProbeAt > SOLICITED_WINDOW_MS;
     if (announced) {
@@ -408,26 +425,50 @@ export class S20Client implements Controller {
     }
   }
 
+  /**
+   * Finds where a socket is: every address that claims its MAC (the registry's, then replies
+   * to probes of the targets) is a candidate, taken only once the socket answers there.
+   */
   async #locate(mac: Mac, d: Deadline): Promise<NetAddress> {
+    const queue: NetAddress[] = [];
+    const offered = new Set<string>();
+    let wake: (() => void) | null = null;
+    const offer = ({ hostname, port }: NetAddress) => {
+      const key = `${hostname}:${port}`;
+      if (offered.has(key) || offered.size >= MAX_LOCATE_CANDIDATES) return;
+      offered.add(key);
+      queue.push({ hostname, port });
+      wake?.();
+    };
     const known = this.#known.get(mac);
-    if (known) return { hostname: known.ip, port: known.port };
+    if (known) offer({ hostname: known.ip, port: known.port });
+    const stop = this.#endpoint.listen(({ message, from }) => {
+      if (message.kind === "discoverReply" && message.mac === mac) offer(from);
+    });
     const targets = (this.#targets ?? defaultTargets()).map((t) => parseTarget(t));
     const addresses = targets.flatMap((t) => t.addresses);
-    let found: NetAddress | undefined;
-    const waiter = this.#endpoint.expect(({ message, from }) => {
-      if (message.kind !== "discoverReply" || message.mac !== mac) return false;
-      found = from;
-      return true;
-    });
+    let wait = 250;
+    let probeAt = 0;
     try {
-      for (let wait = 250; d.remaining > 0; wait = Math.min(wait * 2, 1000)) {
-        for (const address of addresses) {
-          await this.#send(address, { kind: "discoverMac", mac }).catch(() => {});
+      while (d.remaining > 0) {
+        const candidate = queue.shift();
+        if (candidate) {
+          if (await answersAt(this.#ctx, mac, candidate, d)) return candidate;
+          continue;
         }
-        if (await d.race(waiter.promise, wait)) return found!;
+        if (performance.now() >= probeAt) {
+          for (const address of addresses) {
+            await this.#send(address, { kind: "discoverMac", mac }).catch(() => {});
+          }
+          probeAt = performance.now() + wait;
+          wait = Math.min(wait * 2, 1000);
+        }
+        await d.race(new Promise<void>((resolve) => (wake = resolve)), probeAt - performance.now());
+        wake = null;
       }
     } finally {
-      waiter.cancel();
+      stop();
+      wake = null;
     }
     throw new DeviceNotFoundError(
       mac,

@@ -11,6 +11,11 @@ import type { Deadline } from "./deadline.ts";
 import type { Endpoint, Incoming } from "./endpoint.ts";
 import type { RttEstimator } from "./rtt.ts";
 
+/** Whether two addresses are the same host and port. */
+export function sameAddress(a: NetAddress, b: NetAddress): boolean {
+  return a.hostname === b.hostname && a.port === b.port;
+}
+
 /** Longest wait between two sends of one request. */
 const MAX_WAIT_MS = 1000;
 /**
@@ -51,6 +56,8 @@ export async function exchange<T>(options: ExchangeOptions<T>): Promise<T | unde
   const { endpoint, rtt, deadline, to, message, match, beforeResend, maxAttempts } = options;
   let found: T | undefined;
   const waiter = endpoint.expect((incoming) => {
+    // Anyone can send a datagram carrying the socket's MAC: only its address answers for it.
+    if (!sameAddress(incoming.from, to)) return false;
     found = match(incoming);
     return found !== undefined;
   });
@@ -79,15 +86,20 @@ export async function exchange<T>(options: ExchangeOptions<T>): Promise<T | unde
   throw new DeviceTimeoutError(options.mac, options.command, attempts);
 }
 
-/** Waits for a message without sending anything; `undefined` when `ms` pass first. */
+/**
+ * Waits for a message without sending anything; `undefined` when `ms` pass first. Given
+ * `from`, only messages from that address count.
+ */
 export async function receive<T>(
   endpoint: Endpoint,
   deadline: Deadline,
   ms: number,
   match: (incoming: Incoming) => T | undefined,
+  from?: NetAddress,
 ): Promise<T | undefined> {
   let found: T | undefined;
   const waiter = endpoint.expect((incoming) => {
+    if (from && !sameAddress(incoming.from, from)) return false;
     found = match(incoming);
     return found !== undefined;
   });

@@ -15,7 +15,8 @@ import type { NetAddress } from "../transport/types.ts";
 import { Deadline } from "./deadline.ts";
 import type { Endpoint, Incoming } from "./endpoint.ts";
 import type { S20Event } from "./events.ts";
-import { exchange, receive } from "./exchange.ts";
+import { answersAt, BURST_QUIET_MS, PAUSE_AFTER_SUBSCRIBE_MS } from "./answers_at.ts";
+import { exchange, receive, sameAddress } from "./exchange.ts";
 import type { RttEstimator } from "./rtt.ts";
 import { SerialQueue } from "./serial_queue.ts";
 import type { SocketController } from "./controller.ts";
@@ -27,17 +28,14 @@ import { quoted } from "../util/quote.ts";
  * (docs/protocol.md#subscriptions: TTL ~300 s).
  */
 const SUBSCRIPTION_FRESH_MS = 60_000;
-/** Commands sent less than ~6 ms after a `cl` are lost (glenpp; docs/protocol.md#pacing). */
-const PAUSE_AFTER_SUBSCRIBE_MS = 10;
 /** The first `sf` follows a `dc` ack within 4–7 ms (docs/protocol.md#latencies). */
 const CONFIRM_WAIT_MS = 150;
-/**
- * How long after a discovery probe its reply copies may still arrive (10 × 15 ms,
- * docs/protocol.md#discovery).
- */
-const BURST_QUIET_MS = 300;
 /** A write acknowledged but not found on read-back this often is reported, not retried. */
 const MAX_UNAPPLIED_WRITES = 3;
+/** At most one check a socket moved per this many ms, so a flood of forged replies costs little. */
+const MOVE_CHECK_INTERVAL_MS = 10_000;
+/** Longest a check that a socket moved may hold up its queue. */
+const MOVE_CHECK_MS = 2000;
 
 /**
  * Per-call options: a timeout for the whole operation (subscribe, resends and read-backs
@@ -174,6 +172,10 @@ export class S20Socket implements SocketController {
   #ctx: SocketContext;
   #mac: Mac | null;
   #address: NetAddress | null;
+  /** Whether the caller gave the address (MAC@IP, `ip:`): then it never moves. */
+  #pinned: boolean;
+  #moveCheckAt = -Infinity;
+  #checkingMove = false;
   #queue = new SerialQueue();
   #subscribedAt: number | null = null;
   /** `performance.now()` before which nothing is sent: the pause after a `cl` reply. */
@@ -191,6 +193,7 @@ export class S20Socket implements SocketController {
     this.#ctx = ctx;
     this.#mac = mac;
     this.#address = address;
+    this.#pinned = address !== null;
   }
 
   /** The MAC, once known (a socket named by IP learns it on its first call). */
@@ -550,6 +553,13 @@ export class S20Socket implements SocketController {
   /** @internal Called by the client for every message carrying this socket's MAC. */
   handle(incoming: Incoming): void {
     const m = incoming.message;
+    // Only the socket's own address speaks for it; anything else is a claim to check.
+    if (this.#address === null || !sameAddress(incoming.from, this.#address)) {
+      if (m.kind === "discoverReply" || m.kind === "subscribeReply" || m.kind === "stateReport") {
+        this.#suspectMove(incoming.from);
+      }
+      return;
+    }
     if (m.kind === "stateReport") {
       this.#lastReport = { on: m.on, at: performance.now() };
       this.#noteState(m.on);
@@ -558,12 +568,12 @@ export class S20Socket implements SocketController {
     } else if (m.kind === "discoverReply" && m.on !== null) {
       this.#noteState(m.on);
     }
-    if (m.kind === "discoverReply" || m.kind === "subscribeReply") this.#moveTo(incoming.from);
   }
 
-  /** @internal Takes an address given by the caller when none is known yet. */
+  /** @internal Takes an address the caller gives (MAC@IP), which then never moves. */
   useAddress(address: NetAddress): void {
-    this.#address ??= address;
+    this.#pinned = true;
+    this.#moveTo(address);
   }
 
   /** @internal Stops keep-alives (client shutdown). */
@@ -597,9 +607,46 @@ export class S20Socket implements SocketController {
     return this.#mac;
   }
 
+  /**
+   * Another address claims this socket's MAC (a new DHCP lease, or a forgery): check it in the
+   * socket's queue, at most once per interval, unless the caller pinned the address.
+   */
+  #suspectMove(from: NetAddress): void {
+    if (this.#pinned || this.#address === null || this.#checkingMove) return;
+    const now = performance.now();
+    if (now - this.#moveCheckAt < MOVE_CHECK_INTERVAL_MS) return;
+    this.#moveCheckAt = now;
+    this.#checkingMove = true;
+    const candidate = { hostname: from.hostname, port: from.port };
+    // The claim may be one copy of a discovery burst, during which the socket ignores commands.
+    new Deadline(BURST_QUIET_MS, this.#ctx.closed).pause(BURST_QUIET_MS)
+      .then(() => this.#queue.run(() => this.#checkMove(candidate), this.#ctx.closed))
+      .catch(() => {})
+      .finally(() => (this.#checkingMove = false));
+  }
+
+  /** Moves only if the socket answers at `candidate` and no longer at its address. */
+  async #checkMove(candidate: NetAddress): Promise<void> {
+    const mac = this.#mac;
+    const current = this.#address;
+    if (this.#pinned || !mac || !current || sameAddress(current, candidate)) return;
+    const answers = (address: NetAddress) =>
+      answersAt(
+        this.#ctx,
+        mac,
+        address,
+        new Deadline(Math.min(this.#ctx.timeoutMs, MOVE_CHECK_MS), this.#ctx.closed),
+      );
+    if (!(await answers(candidate))) return;
+    // Still answering here: the other address is an impostor, not a move.
+    if (await answers(current)) return;
+    this.#moveTo(candidate);
+    this.#subscribedAt = null;
+  }
+
   #moveTo(from: NetAddress): void {
     const previous = this.#address;
-    if (previous && previous.hostname === from.hostname && previous.port === from.port) return;
+    if (previous && sameAddress(previous, from)) return;
     this.#address = { hostname: from.hostname, port: from.port };
     if (previous && this.#mac && previous.hostname !== from.hostname) {
       this.#ctx.emit({
@@ -736,6 +783,7 @@ export class S20Socket implements SocketController {
         d,
         CONFIRM_WAIT_MS,
         (i) => i.message.kind === "stateReport" && i.message.mac === mac ? i.message.on : undefined,
+        this.#address!,
       );
       if (report === on) break;
       // No report (lost) or a stale acknowledgement: ask the socket.

@@ -83,7 +83,8 @@ export async function resolveSockets(
         timeout,
         ...(targets ? { targets } : {}),
       });
-      return found ? { alias, socket: controller.socket(found), error: null } : {
+      // By MAC alone: an address found by name is not pinned, so the socket may move (DHCP).
+      return found ? { alias, socket: controller.socket(found.mac), error: null } : {
         alias,
         socket: null,
         error: new DeviceNotFoundError(
