@@ -4,6 +4,11 @@
  * crash-safe: a temporary file in the same directory, then an atomic rename.
  */
 
+import { readTextFileStrict } from "../util/read_text_file.ts";
+
+/** One entry per rule and socket is ~50 bytes: room for 100,000 of them. */
+const STATE_MAX_BYTES = 8 * 1024 * 1024;
+
 interface StateFile {
   readonly version: 1;
   /** `ruleId|socket` → instant (ms since 1970) of the last event handled. */
@@ -37,7 +42,7 @@ export class StateStore {
     if (!this.path) return;
     let text: string;
     try {
-      text = Deno.readTextFileSync(this.path);
+      text = readTextFileStrict(this.path, { what: "daemon state", maxBytes: STATE_MAX_BYTES });
     } catch (error) {
       if (error instanceof Deno.errors.NotFound) return;
       throw error;

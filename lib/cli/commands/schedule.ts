@@ -3,6 +3,7 @@ import type { CommandContext, CommandSpec } from "../command.ts";
 import { UsageError } from "../usage_error.ts";
 import { S20Error } from "../../errors.ts";
 import { integerFlag } from "../args.ts";
+import { readTextFileStrict } from "../../util/read_text_file.ts";
 import { checkSchedule } from "../../schedule/parse_schedule.ts";
 import type { Schedule } from "../../schedule/types.ts";
 import type { ScheduleIssue } from "../../schedule/schedule_error.ts";
@@ -21,7 +22,7 @@ import { announceApi, API_OPTIONS, startApiFromFlags, untilStopped } from "./ser
 export function readSchedule(_ctx: CommandContext, file: string): Schedule {
   let text: string;
   try {
-    text = Deno.readTextFileSync(file);
+    text = readTextFileStrict(file, { what: "schedule file" });
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) {
       throw new UsageError(`schedule file '${file}' does not exist`, "schedule");
