@@ -1,5 +1,6 @@
 import { isScalar, isSeq, type YamlNode } from "./_deps.ts";
 import { canonicalTimeZone } from "./_arguments.ts";
+import { MAX_RULE_SOCKETS, MAX_RULES } from "./_limits.ts";
 import { readRule, type RuleRead } from "./_read_rule.ts";
 import { readSockets } from "./_read_sockets.ts";
 import { closest, didYouMean } from "./_suggest.ts";
@@ -304,6 +305,14 @@ function readRules(
     );
     return null;
   }
+  if (node.items.length > MAX_RULES) {
+    source.report(
+      node,
+      `the schedule has ${node.items.length} rules, over the limit of ${MAX_RULES}; ` +
+        "merge rules that share a time (a rule can switch several sockets), or split the file",
+    );
+    return null;
+  }
   const read: RuleRead[] = [];
   let sound = true;
   node.items.forEach((item, index) => {
@@ -316,6 +325,15 @@ function readRules(
     if (rule === null) sound = false;
     else read.push(rule);
   });
+  const pairs = read.reduce((sum, item) => sum + item.rule.sockets.length, 0);
+  if (pairs > MAX_RULE_SOCKETS) {
+    source.report(
+      node,
+      `the rules switch ${pairs} sockets in all (counting a socket once per rule), over the ` +
+        `limit of ${MAX_RULE_SOCKETS}; use fewer rules or fewer sockets per rule`,
+    );
+    return null;
+  }
   return checkIds(source, read) && sound ? assignIds(read) : null;
 }
 

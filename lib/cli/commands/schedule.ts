@@ -8,6 +8,7 @@ import { checkSchedule } from "../../schedule/parse_schedule.ts";
 import type { Schedule } from "../../schedule/types.ts";
 import type { ScheduleIssue } from "../../schedule/schedule_error.ts";
 import { formatIssues } from "../../schedule/schedule_error.ts";
+import { ISSUES_SHOWN } from "../../schedule/_limits.ts";
 import { plan } from "../../schedule/plan.ts";
 import { formatPlanText } from "../../schedule/format_plan_text.ts";
 import { resolveSockets } from "../../scheduler/resolve_sockets.ts";
@@ -75,7 +76,13 @@ const check: CommandSpec = {
       return Promise.resolve(0);
     } catch (error) {
       if (!(error instanceof ScheduleFileError) || !ctx.out.json) throw error;
-      ctx.out.data({ file, valid: false, errors: error.issues });
+      const more = error.issues.length - ISSUES_SHOWN;
+      ctx.out.data({
+        file,
+        valid: false,
+        errors: error.issues.slice(0, ISSUES_SHOWN),
+        ...(more > 0 ? { moreErrors: more } : {}),
+      });
       return Promise.resolve(2);
     }
   },
