@@ -17,6 +17,7 @@ import { Mac } from "../protocol/mac.ts";
 import { ipToNumber } from "../transport/ipv4.ts";
 import type { CliIo } from "./io.ts";
 import { UsageError } from "./usage_error.ts";
+import { readTextFileStrict } from "../util/read_text_file.ts";
 
 /** What an alias stands for. */
 export interface Alias {
@@ -41,9 +42,9 @@ export function defaultConfigPath(io: CliIo): string | null {
   return home ? `${home}/.config/s20/config.yaml` : null;
 }
 
-function readText(path: string): string | null {
+function readText(path: string, what: string): string | null {
   try {
-    return Deno.readTextFileSync(path);
+    return readTextFileStrict(path, { what });
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return null;
     throw error;
@@ -84,7 +85,7 @@ function aliasFrom(value: unknown, where: string): Alias {
 }
 
 function scheduleAliases(path: string, into: Map<string, Alias>): void {
-  const text = readText(path);
+  const text = readText(path, "schedule file");
   if (text === null) throw new UsageError(`schedule file '${path}' does not exist`);
   const { schedule, errors } = checkSchedule(text, { file: path });
   if (!schedule) {
@@ -121,7 +122,7 @@ export function loadConfig(
   const path = options.config ?? defaultConfigPath(io);
   let scheduleFromConfig: string | undefined;
   if (path) {
-    const text = readText(expandHome(path, io));
+    const text = readText(expandHome(path, io), "config file");
     if (text === null && options.config) {
       throw new UsageError(`config file '${path}' does not exist`);
     }
@@ -130,7 +131,13 @@ export function loadConfig(
       if (doc.errors.length > 0) {
         throw new UsageError(`${path}: ${doc.errors[0]!.message.split("\n")[0]}`);
       }
-      const root = (doc.toJS() ?? {}) as Record<string, unknown>;
+      let root: Record<string, unknown>;
+      try {
+        // npm:yaml refuses aliases that expand past 100 values (maxAliasCount).
+        root = (doc.toJS() ?? {}) as Record<string, unknown>;
+      } catch (error) {
+        throw new UsageError(`${path}: ${(error as Error).message}; write the values out`);
+      }
       const sockets = root.sockets ?? {};
       if (typeof sockets !== "object" || Array.isArray(sockets) || sockets === null) {
         throw new UsageError(`${path}: 'sockets' must map aliases to sockets`);

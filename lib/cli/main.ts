@@ -82,6 +82,8 @@ function exitCodeOf(error: unknown): number {
   if (error instanceof UsageError || error instanceof DecodeError) return EXIT.usage;
   if (error instanceof DeviceNotFoundError) return EXIT.notFound;
   if (error instanceof S20Error && error.code === "SCHEDULE_INVALID") return EXIT.usage;
+  // A schedule or config file that is not a regular file, too large, or not UTF-8.
+  if (error instanceof S20Error && error.code === "FILE_INVALID") return EXIT.usage;
   if (error instanceof S20Error) return EXIT.device;
   // The library throws TypeError/RangeError only for values it was given: the user's input.
   if (error instanceof TypeError || error instanceof RangeError) return EXIT.usage;

@@ -9,6 +9,7 @@ export { Cron, type CronOptions } from "npm:croner@11.0.1";
 export * as Astronomy from "npm:astronomy-engine@2.1.19";
 export {
   isAlias,
+  isCollection,
   isMap,
   isPair,
   isScalar,

@@ -2,7 +2,7 @@ import type { YamlNode } from "./_deps.ts";
 import { checkCron } from "./_cron.ts";
 import { ALL_DAYS, parseDays } from "./_days.ts";
 import { FieldReader } from "./_field_reader.ts";
-import { contentId } from "./_rule_id.ts";
+import { ruleContent } from "./_rule_id.ts";
 import {
   readAction,
   readCatchUp,
@@ -38,7 +38,10 @@ const SHAPES = "a rule has 'at:' and 'action:' (an event), 'on:' and 'off:' (a w
 
 /** A rule as read, before ids are made unique across the file. */
 export interface RuleRead {
+  /** The rule; its `id` is set once every rule is read. */
   readonly rule: Rule;
+  /** What it does (see {@linkcode ruleContent}): equal for rules that do the same. */
+  readonly content: string;
   /** The `id:` field, if given. */
   readonly explicitId: string | null;
   /** Where to report a clash of ids. */
@@ -187,7 +190,8 @@ export function readRule(
   }
   if (rule === null || !sound) return null;
   return {
-    rule: { ...rule, id: contentId(rule) },
+    rule,
+    content: ruleContent(rule),
     explicitId: explicitId ?? null,
     idNode: fields.get("id")?.value ?? map,
   };

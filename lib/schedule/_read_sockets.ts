@@ -1,4 +1,5 @@
 import { isScalar, type YamlNode } from "./_deps.ts";
+import { MAX_SOCKETS } from "./_limits.ts";
 import { didYouMean } from "./_suggest.ts";
 import type { YamlSource } from "./_yaml_source.ts";
 import { Mac } from "../protocol/mac.ts";
@@ -30,6 +31,14 @@ export function readSockets(
       node ?? keyNode,
       "'sockets' must map each alias to its address, such as " +
         "'sockets: {hall: {mac: ac:cf:23:00:00:01}}'",
+    );
+    return { sockets, complete: false };
+  }
+  if (map.items.length > MAX_SOCKETS) {
+    source.report(
+      map,
+      `'sockets' has ${map.items.length} aliases, over the limit of ${MAX_SOCKETS}; ` +
+        "split the file, one schedule per group of sockets",
     );
     return { sockets, complete: false };
   }

@@ -1,5 +1,6 @@
 import {
   isAlias,
+  isCollection,
   isMap,
   isPair,
   isScalar,
@@ -8,6 +9,7 @@ import {
   type YAMLMap,
   type YamlNode,
 } from "./_deps.ts";
+import { MAX_EXPANDED_VALUES, MAX_NESTING } from "./_limits.ts";
 import { describeSyntaxError } from "./_yaml_syntax.ts";
 import type { ScheduleIssue } from "./schedule_error.ts";
 
@@ -35,12 +37,13 @@ export class YamlSource {
   readonly #syntaxOffsets: number[] = [];
   readonly #syntaxLines = new Set<number>();
   #syntaxIssues = 0;
-  readonly #doc: ReturnType<typeof parseDocument>;
+  /** What each alias stands for, found in one pass (npm:yaml's own lookup scans the file). */
+  readonly #targets = new Map<unknown, unknown>();
 
   constructor(text: string, file: string) {
     this.file = file;
-    this.#doc = parseYaml(text, this.#lines);
-    for (const error of this.#doc.errors) {
+    const doc = parseYaml(text, this.#lines);
+    for (const error of doc.errors) {
       const { offset, message } = describeSyntaxError(text, error);
       this.#syntaxOffsets.push(error.pos[0], offset);
       this.#syntaxLines.add(this.position(offset).line);
@@ -48,7 +51,25 @@ export class YamlSource {
       this.report(offset, message);
     }
     this.#syntaxIssues = this.issues.length;
-    this.root = this.resolve(this.#doc.contents);
+    this.#findAnchors(doc.contents);
+    const size = expandedSize(doc.contents, this.#targets);
+    if (size !== "ok") {
+      this.report(
+        size.at ?? 0,
+        size.why === "values"
+          ? `the file holds more than ${MAX_EXPANDED_VALUES} values once its aliases (*name) ` +
+            `are expanded; a schedule needs far fewer: write the rules out, or split the file`
+          : size.why === "nesting"
+          ? `mappings and lists are nested more than ${MAX_NESTING} deep here (aliases ` +
+            `followed); a schedule needs a few levels: flatten it`
+          : "this alias (*name) refers to a value it is inside of, which never ends; " +
+            "refer to an anchor defined outside it",
+      );
+      this.#syntaxIssues = this.issues.length;
+      this.root = null;
+      return;
+    }
+    this.root = this.resolve(doc.contents);
   }
 
   /**
@@ -87,7 +108,7 @@ export class YamlSource {
     let node = value;
     // Bounded: an alias that resolves to another alias is legal but rare.
     for (let hops = 0; hops < 8 && isAlias(node); hops++) {
-      node = node.resolve(this.#doc) ?? null;
+      node = this.#targets.get(node) ?? null;
     }
     if (node === null || node === undefined || isAlias(node)) return null;
     if (isScalar(node) && node.value === null) return null;
@@ -127,6 +148,75 @@ export class YamlSource {
   asMap(node: YamlNode | null): YAMLMap | null {
     return node !== null && isMap(node) ? node : null;
   }
+
+  /**
+   * Pairs each alias with the last node before it that carries its anchor, as YAML says,
+   * walking the tree once in document order (without recursion: nesting may be deep).
+   */
+  #findAnchors(root: unknown): void {
+    const anchors = new Map<string, unknown>();
+    const stack: unknown[] = [root];
+    while (stack.length > 0) {
+      const node = stack.pop();
+      if (isPair(node)) {
+        stack.push(node.value, node.key);
+        continue;
+      }
+      if (isAlias(node)) {
+        this.#targets.set(node, anchors.get(node.source) ?? null);
+        continue;
+      }
+      const anchor = (node as { anchor?: string } | null | undefined)?.anchor;
+      if (anchor) anchors.set(anchor, node);
+      if (isCollection(node)) {
+        for (let i = node.items.length - 1; i >= 0; i--) stack.push(node.items[i]);
+      }
+    }
+  }
+}
+
+type SizeProblem = { why: "values" | "nesting" | "cycle"; at: YamlNode | null };
+
+/**
+ * Whether the tree stays within {@linkcode MAX_EXPANDED_VALUES} values and
+ * {@linkcode MAX_NESTING} levels once aliases are expanded. Each node is sized once, so a file
+ * of aliases of aliases costs its length, not what it expands to.
+ */
+function expandedSize(root: unknown, targets: ReadonlyMap<unknown, unknown>): "ok" | SizeProblem {
+  const sizes = new Map<unknown, number>();
+  const open = new Set<unknown>();
+  let problem: SizeProblem | null = null;
+  const size = (node: unknown, depth: number, via: YamlNode | null): number => {
+    if (problem !== null) return 0;
+    if (isAlias(node)) return size(targets.get(node), depth, via ?? node);
+    if (isPair(node)) return size(node.key, depth, via) + size(node.value, depth, via);
+    if (!isCollection(node)) return 1;
+    const known = sizes.get(node);
+    if (known !== undefined) return known;
+    if (depth > MAX_NESTING) {
+      problem = { why: "nesting", at: via ?? node };
+      return 0;
+    }
+    if (open.has(node)) {
+      problem = { why: "cycle", at: via ?? node };
+      return 0;
+    }
+    open.add(node);
+    let total = 1;
+    for (const item of node.items) {
+      total += size(item, depth + 1, via);
+      if (total > MAX_EXPANDED_VALUES) {
+        problem ??= { why: "values", at: via ?? node };
+        break;
+      }
+    }
+    open.delete(node);
+    sizes.set(node, total);
+    return total;
+  };
+  const total = size(root, 0, null);
+  if (problem === null && total > MAX_EXPANDED_VALUES) problem = { why: "values", at: null };
+  return problem ?? "ok";
 }
 
 function parseYaml(text: string, lineCounter: LineCounter): ReturnType<typeof parseDocument> {

@@ -1,6 +1,8 @@
 import { isScalar, isSeq, type YamlNode } from "./_deps.ts";
 import { canonicalTimeZone } from "./_arguments.ts";
+import { MAX_RULE_SOCKETS, MAX_RULES } from "./_limits.ts";
 import { readRule, type RuleRead } from "./_read_rule.ts";
+import { uniqueContentIds } from "./_rule_id.ts";
 import { readSockets } from "./_read_sockets.ts";
 import { closest, didYouMean } from "./_suggest.ts";
 import { type Entry, YamlSource } from "./_yaml_source.ts";
@@ -304,6 +306,14 @@ function readRules(
     );
     return null;
   }
+  if (node.items.length > MAX_RULES) {
+    source.report(
+      node,
+      `the schedule has ${node.items.length} rules, over the limit of ${MAX_RULES}; ` +
+        "merge rules that share a time (a rule can switch several sockets), or split the file",
+    );
+    return null;
+  }
   const read: RuleRead[] = [];
   let sound = true;
   node.items.forEach((item, index) => {
@@ -316,16 +326,30 @@ function readRules(
     if (rule === null) sound = false;
     else read.push(rule);
   });
-  return checkIds(source, read) && sound ? assignIds(read) : null;
+  const pairs = read.reduce((sum, item) => sum + item.rule.sockets.length, 0);
+  if (pairs > MAX_RULE_SOCKETS) {
+    source.report(
+      node,
+      `the rules switch ${pairs} sockets in all (counting a socket once per rule), over the ` +
+        `limit of ${MAX_RULE_SOCKETS}; use fewer rules or fewer sockets per rule`,
+    );
+    return null;
+  }
+  const rules = withIds(source, read);
+  return rules !== null && sound ? rules : null;
 }
 
-/** Explicit ids must be unique, and two rules with the same content are a mistake. */
-function checkIds(source: YamlSource, read: readonly RuleRead[]): boolean {
+/**
+ * Gives each rule its id: its `id:`, or the short hash of what it does. Two rules that do the
+ * same are a mistake; explicit ids must be unique. Rules that differ never clash: when their
+ * hashes do, one takes another free id.
+ */
+function withIds(source: YamlSource, read: readonly RuleRead[]): Rule[] | null {
   let sound = true;
-  const byId = new Map<string, RuleRead>();
   const byContent = new Map<string, RuleRead>();
+  const distinct: RuleRead[] = [];
   for (const item of read) {
-    const twin = byContent.get(item.rule.id);
+    const twin = byContent.get(item.content);
     if (twin !== undefined) {
       source.report(
         item.idNode,
@@ -333,22 +357,29 @@ function checkIds(source: YamlSource, read: readonly RuleRead[]): boolean {
           `(line ${twin.rule.line}); remove one of them`,
       );
       sound = false;
-    } else byContent.set(item.rule.id, item);
-    const id = item.explicitId ?? item.rule.id;
+      continue;
+    }
+    byContent.set(item.content, item);
+    distinct.push(item);
+  }
+  const explicit = new Set(distinct.flatMap((item) => item.explicitId ?? []));
+  const hashed = uniqueContentIds(
+    distinct.flatMap((item) => item.explicitId === null ? [item.content] : []),
+    explicit,
+  );
+  const byId = new Map<string, RuleRead>();
+  const rules: Rule[] = [];
+  for (const item of distinct) {
+    const id = item.explicitId ?? hashed.get(item.content)!;
     const first = byId.get(id);
-    if (first !== undefined && twin === undefined) {
+    if (first !== undefined) {
       source.report(
         item.idNode,
         `duplicate rule id '${id}' (first at line ${first.rule.line}); give each rule its own id`,
       );
       sound = false;
     } else byId.set(id, item);
+    rules.push({ ...item.rule, id });
   }
-  return sound;
-}
-
-function assignIds(read: readonly RuleRead[]): Rule[] {
-  return read.map((item) =>
-    item.explicitId === null ? item.rule : { ...item.rule, id: item.explicitId }
-  );
+  return sound ? rules : null;
 }

@@ -1,4 +1,5 @@
 import { S20Error } from "../errors.ts";
+import { ISSUES_SHOWN } from "./_limits.ts";
 import { sortIssues } from "./_sort_issues.ts";
 
 /**
@@ -27,9 +28,10 @@ export interface ScheduleIssue {
 
 /**
  * Formats issues as `file:line:column: message` lines, the form editors and terminals turn
- * into links, ordered by place.
+ * into links, ordered by place. Past `limit` issues, one last line says how many more there are.
  *
  * @param issues The issues, in any order.
+ * @param options `limit`: how many to list (default 50; `Infinity` for all).
  * @returns One line per issue, joined with `\n`; empty for no issues.
  *
  * @example
@@ -39,12 +41,20 @@ export interface ScheduleIssue {
  *
  * const text = formatIssues([{ file: "s.yaml", line: 3, column: 5, message: "bad" }]);
  * assert.equal(text, "s.yaml:3:5: bad");
+ * const many = Array.from({ length: 5 }, (_, i) => ({ file: "s.yaml", line: i + 1, column: 1, message: "bad" }));
+ * assert.equal(formatIssues(many, { limit: 2 }).split("\n").at(-1), "… and 3 more errors");
  * ```
  */
-export function formatIssues(issues: readonly ScheduleIssue[]): string {
-  return sortIssues(issues).map((i) => `${i.file}:${i.line}:${i.column}: ${i.message}`).join(
-    "\n",
-  );
+export function formatIssues(
+  issues: readonly ScheduleIssue[],
+  options: { readonly limit?: number } = {},
+): string {
+  const { limit = ISSUES_SHOWN } = options;
+  const sorted = sortIssues(issues);
+  const lines = sorted.slice(0, limit).map((i) => `${i.file}:${i.line}:${i.column}: ${i.message}`);
+  const more = sorted.length - lines.length;
+  if (more > 0) lines.push(`… and ${more} more error${more === 1 ? "" : "s"}`);
+  return lines.join("\n");
 }
 
 /**

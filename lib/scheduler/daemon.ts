@@ -10,7 +10,6 @@ import { EventHub } from "../client/event_hub.ts";
 import type { S20Event } from "../client/events.ts";
 import type { DiscoveryTarget, SocketTarget } from "../client/targets.ts";
 import { S20Error } from "../errors.ts";
-import { checkSchedule } from "../schedule/parse_schedule.ts";
 import { desiredState } from "../schedule/desired_state.ts";
 import type { Plan, PlannedEvent } from "../schedule/plan_types.ts";
 import { formatIssues, type ScheduleIssue } from "../schedule/schedule_error.ts";
@@ -18,6 +17,7 @@ import type { Schedule } from "../schedule/types.ts";
 import { type Clock, type ClockTimer, systemClock } from "../time/clock.ts";
 import type { LogEntry, LogKind } from "./log_entry.ts";
 import { resolveSockets, type ScheduledSocket } from "./resolve_sockets.ts";
+import { readScheduleFileInWorker, type ScheduleFileRead } from "./_schedule_file.ts";
 import { StateStore } from "./state_store.ts";
 import { clockIsOff, type SyncReport, syncSchedule } from "./sync.ts";
 
@@ -261,22 +261,9 @@ export class SchedulerDaemon {
 
   // ── Loading ──────────────────────────────────────────────────────────────────────────
 
-  async #read(): Promise<{ schedule: Schedule } | { issues: ScheduleIssue[] }> {
-    let text: string;
-    try {
-      text = await Deno.readTextFile(this.#options.file);
-    } catch (error) {
-      return {
-        issues: [{
-          file: this.#options.file,
-          line: 1,
-          column: 1,
-          message: `cannot read the file: ${(error as Error).message}`,
-        }],
-      };
-    }
-    const { schedule, errors } = checkSchedule(text, { file: this.#options.file });
-    return schedule && errors.length === 0 ? { schedule } : { issues: [...errors] };
+  /** Reads and checks the file off this thread: a large file never stalls the API or timers. */
+  #read(): Promise<ScheduleFileRead> {
+    return readScheduleFileInWorker(this.#options.file);
   }
 
   async #install(schedule: Schedule): Promise<void> {

@@ -8,6 +8,7 @@
  */
 import { S20Error } from "../errors.ts";
 import { writeFileDurably } from "../util/write_durably.ts";
+import { FileContentError, readTextFileStrict } from "../util/read_text_file.ts";
 
 interface StateFile {
   readonly version: 1;
@@ -111,15 +112,12 @@ export class StateStore {
 
 /** The file's entries, `null` when it does not exist, or why it is not a state file. */
 function readState(path: string): { lastFired: Map<string, number> } | { problem: string } | null {
-  let bytes: Uint8Array;
+  let text: string;
   try {
-    const info = Deno.statSync(path);
-    if (info.isDirectory) return { problem: "a folder, not a file" };
-    if (!info.isFile) return { problem: "not a regular file" };
-    if (info.size > MAX_STATE_BYTES) return { problem: `${info.size} bytes, too large` };
-    bytes = Deno.readFileSync(path);
+    text = readTextFileStrict(path, { what: "daemon state", maxBytes: MAX_STATE_BYTES });
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return null;
+    if (error instanceof FileContentError) return { problem: error.problem };
     throw new S20Error(
       "STATE_UNREADABLE",
       `Cannot read the daemon state '${path}': ${(error as Error).message}; ` +
@@ -127,13 +125,7 @@ function readState(path: string): { lastFired: Map<string, number> } | { problem
       { cause: error },
     );
   }
-  if (bytes.length === 0) return { problem: "empty file" };
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    return { problem: "not UTF-8 text" };
-  }
+  if (text.length === 0) return { problem: "empty file" };
   let data: unknown;
   try {
     data = JSON.parse(text);

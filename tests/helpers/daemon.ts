@@ -7,8 +7,10 @@
 import { main } from "../../lib/cli/main.ts";
 import { BufferIo } from "../../lib/cli/io.ts";
 
+import { tempDir } from "./temp_dir.ts";
+
 export { s20Process } from "./s20_process.ts";
-export { tempDir } from "./temp_dir.ts";
+export { tempDir };
 
 /** Sleeps without keeping a timer alive past the promise. */
 export function sleep(ms: number): Promise<void> {
@@ -150,4 +152,34 @@ export class Http implements Disposable {
   [Symbol.dispose](): void {
     this.#client.close();
   }
+}
+
+/** A schedule daemon and the file it runs, which a test may rewrite and reload. */
+export interface ScheduleDaemon extends InProcessDaemon {
+  /** The schedule file (with its state file next to it). */
+  readonly file: string;
+}
+
+/**
+ * Writes `schedule` to a file in a temporary directory and runs `s20 schedule run FILE` on it
+ * in-process (own UDP port, state next to the file, no file watch: tests reload explicitly).
+ */
+export async function startScheduleDaemon(
+  schedule: string,
+  flags: string[] = [],
+): Promise<ScheduleDaemon> {
+  const dir = await tempDir();
+  const file = `${dir.path}/home.yaml`;
+  await Deno.writeTextFile(file, schedule);
+  const args = ["schedule", "run", file, "--port", "0", "--state", `${file}.state`, "--no-watch"];
+  const daemon = await startDaemon([...args, ...flags]).catch(async (error) => {
+    await dir[Symbol.asyncDispose]();
+    throw error;
+  });
+  const stop = async () => {
+    const code = await daemon.stop();
+    await Deno.remove(dir.path, { recursive: true }).catch(() => {});
+    return code;
+  };
+  return { ...daemon, file, stop, [Symbol.asyncDispose]: async () => void await stop() };
 }

@@ -3,10 +3,12 @@ import type { CommandContext, CommandSpec } from "../command.ts";
 import { UsageError } from "../usage_error.ts";
 import { S20Error } from "../../errors.ts";
 import { integerFlag } from "../args.ts";
+import { readTextFileStrict } from "../../util/read_text_file.ts";
 import { checkSchedule } from "../../schedule/parse_schedule.ts";
 import type { Schedule } from "../../schedule/types.ts";
 import type { ScheduleIssue } from "../../schedule/schedule_error.ts";
 import { formatIssues } from "../../schedule/schedule_error.ts";
+import { ISSUES_SHOWN } from "../../schedule/_limits.ts";
 import { plan } from "../../schedule/plan.ts";
 import { formatPlanText } from "../../schedule/format_plan_text.ts";
 import { resolveSockets } from "../../scheduler/resolve_sockets.ts";
@@ -21,7 +23,7 @@ import { announceApi, API_OPTIONS, startApiFromFlags, untilStopped } from "./ser
 export function readSchedule(_ctx: CommandContext, file: string): Schedule {
   let text: string;
   try {
-    text = Deno.readTextFileSync(file);
+    text = readTextFileStrict(file, { what: "schedule file" });
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) {
       throw new UsageError(`schedule file '${file}' does not exist`, "schedule");
@@ -74,7 +76,13 @@ const check: CommandSpec = {
       return Promise.resolve(0);
     } catch (error) {
       if (!(error instanceof ScheduleFileError) || !ctx.out.json) throw error;
-      ctx.out.data({ file, valid: false, errors: error.issues });
+      const more = error.issues.length - ISSUES_SHOWN;
+      ctx.out.data({
+        file,
+        valid: false,
+        errors: error.issues.slice(0, ISSUES_SHOWN),
+        ...(more > 0 ? { moreErrors: more } : {}),
+      });
       return Promise.resolve(2);
     }
   },
