@@ -1,7 +1,8 @@
 // deno-lint-ignore-file no-console
 /**
  * Client benchmarks (issue 4), printing figures:
- *   roundtrip  on()/off() against an emulated socket on loopback with no added latency: p50, p99
+ *   roundtrip  on()/off() against an emulated socket on loopback with no added latency: p50, p99,
+ *              alternating and repeating one state
  *   fleet      switch 200 emulated sockets at once, at 0 % and 20 % loss: time until all confirmed
  *   idle       hold 200 live subscriptions for 60 s: CPU time and peak RSS of the client process
  * Emulated sockets of `fleet` and `idle` run in a separate process (scripts/emulate.ts), so the
@@ -37,17 +38,29 @@ async function roundTrip(): Promise<void> {
   await using client = new S20Client({ hostname: "127.0.0.1", port: 0 });
   const socket = client.socket({ mac: emulator.mac, ip: "127.0.0.1", port: emulator.address.port });
   for (let i = 0; i < 50; i++) await socket.setPower(i % 2 === 0); // warm up, subscribe
+  // Alternating back to back: each report of a new state may be a late copy from the switch
+  // before last, until ~150 ms have passed (lib/client/state_evidence.ts).
+  const alternating = await timeCalls(300, (i) => socket.setPower(i % 2 === 0));
+  console.log(`roundtrip: on()/off() alternating x300: ${summary(alternating)}`);
+  const same = await timeCalls(2000, () => socket.setPower(true));
+  console.log(`roundtrip: on() while on x2000: ${summary(same)}`);
+}
+
+async function timeCalls(count: number, call: (i: number) => Promise<unknown>): Promise<number[]> {
   const times: number[] = [];
-  for (let i = 0; i < 2000; i++) {
+  for (let i = 0; i < count; i++) {
     const started = performance.now();
-    await socket.setPower(i % 2 === 0);
+    await call(i);
     times.push(performance.now() - started);
   }
-  times.sort((a, b) => a - b);
-  console.log(
-    `roundtrip: on()/off() x${times.length}: p50 ${percentile(times, 0.5).toFixed(3)} ms, ` +
-      `p99 ${percentile(times, 0.99).toFixed(3)} ms, max ${times.at(-1)!.toFixed(3)} ms`,
-  );
+  return times.sort((a, b) => a - b);
+}
+
+function summary(sorted: number[]): string {
+  return `p50 ${percentile(sorted, 0.5).toFixed(3)} ms, p99 ${
+    percentile(sorted, 0.99).toFixed(3)
+  } ms, ` +
+    `max ${sorted.at(-1)!.toFixed(3)} ms`;
 }
 
 async function fleet(loss: number, first: string): Promise<void> {

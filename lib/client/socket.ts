@@ -19,6 +19,7 @@ import { answersAt, BURST_QUIET_MS, PAUSE_AFTER_SUBSCRIBE_MS } from "./answers_a
 import { exchange, receive, sameAddress } from "./exchange.ts";
 import type { RttEstimator } from "./rtt.ts";
 import { SerialQueue } from "./serial_queue.ts";
+import { StateEvidence } from "./state_evidence.ts";
 import type { SocketController } from "./controller.ts";
 import { sameTimer, timerRecordFor, type TimerSpec } from "./timer_spec.ts";
 import { quoted } from "../util/quote.ts";
@@ -28,7 +29,10 @@ import { quoted } from "../util/quote.ts";
  * (docs/protocol.md#subscriptions: TTL ~300 s).
  */
 const SUBSCRIPTION_FRESH_MS = 60_000;
-/** The first `sf` follows a `dc` ack within 4–7 ms (docs/protocol.md#latencies). */
+/**
+ * The first `sf` follows a `dc` ack within 4–7 ms, the second ~50 ms later
+ * (docs/protocol.md#latencies).
+ */
 const CONFIRM_WAIT_MS = 150;
 /** A write acknowledged but not found on read-back this often is reported, not retried. */
 const MAX_UNAPPLIED_WRITES = 3;
@@ -182,7 +186,8 @@ export class S20Socket implements SocketController {
   #quietUntil = 0;
   #state: boolean | null = null;
   #online: boolean | null = null;
-  #lastReport: { on: boolean; at: number } | null = null;
+  /** Which state reports prove the relay's state now, and which may be leftovers. */
+  #evidence = new StateEvidence();
   #tableFour: { version: number; data: SocketData } | null = null;
   #timers: { version: number; timers: TimerRecord[] } | null = null;
   #keepAliveUsers = 0;
@@ -560,10 +565,8 @@ export class S20Socket implements SocketController {
       }
       return;
     }
-    if (m.kind === "stateReport") {
-      this.#lastReport = { on: m.on, at: performance.now() };
-      this.#noteState(m.on);
-    } else if (m.kind === "subscribeReply") {
+    if (m.kind === "stateReport" || m.kind === "subscribeReply") {
+      this.#evidence.heard(m.on, performance.now());
       this.#noteState(m.on);
     } else if (m.kind === "discoverReply" && m.on !== null) {
       this.#noteState(m.on);
@@ -717,23 +720,32 @@ export class S20Socket implements SocketController {
     });
   }
 
-  async #subscribe(d: Deadline, force = false): Promise<boolean> {
+  /**
+   * Subscribes unless a recent subscription stands (or `force`).
+   *
+   * @returns The state the reply showed and when it arrived; `null` when nothing was sent.
+   */
+  async #subscribe(
+    d: Deadline,
+    force = false,
+  ): Promise<{ on: boolean; arrived: number } | null> {
     const mac = await this.#ready(d);
     const now = this.#ctx.clock.now();
     if (!force && this.#subscribedAt !== null && now - this.#subscribedAt < SUBSCRIPTION_FRESH_MS) {
-      return this.#state ?? false;
+      return null;
     }
     const reply = await this.#exchange(
       d,
       { kind: "subscribe", mac },
       "cl",
-      (m) => m.kind === "subscribeReply" ? m : undefined,
+      (m) => m.kind === "subscribeReply" ? { on: m.on, arrived: performance.now() } : undefined,
+      { onSend: () => this.#evidence.asked(performance.now()) },
     );
     this.#subscribedAt = this.#ctx.clock.now();
     this.#markOnline();
     // The pause protects the next command, not this caller: a state read returns at once.
     this.#quietUntil = performance.now() + PAUSE_AFTER_SUBSCRIBE_MS;
-    return reply.on;
+    return reply;
   }
 
   /** Waits out the pause after the last `cl` reply, if any is left. */
@@ -748,6 +760,7 @@ export class S20Socket implements SocketController {
     message: Message | (() => Message),
     command: string,
     match: (m: Message) => T | undefined,
+    onSend?: () => void,
   ): Promise<T> {
     await this.#subscribe(d);
     return await this.#exchange(d, message, command, match, {
@@ -755,46 +768,66 @@ export class S20Socket implements SocketController {
         await this.#subscribe(d, true);
         await this.#quiet(d);
       },
+      ...(onSend ? { onSend } : {}),
     });
   }
 
+  /**
+   * Reads the relay state with a fresh subscribe. A reply that could be a late copy of an
+   * earlier one (from before our last switch) is not believed: wait until it could not be,
+   * and ask again.
+   */
   async #readState(d: Deadline): Promise<boolean> {
-    return await this.#subscribe(d, true);
+    for (;;) {
+      const { on, arrived } = (await this.#subscribe(d, true))!;
+      if (this.#evidence.proves(on, arrived)) return on;
+      await d.pause(Math.max(1, Math.ceil(this.#evidence.settledAt(on) - performance.now()) + 1));
+    }
   }
 
+  /**
+   * Sends `dc` until a report proves the relay is `on`: an `sf` or `cl` reply that cannot be
+   * a leftover of an earlier switch (see {@linkcode StateEvidence}). A `dc` ack carries no
+   * state, and a late `sf` of an earlier switch to the same state looks just like ours.
+   */
   async #setPower(d: Deadline, on: boolean): Promise<boolean> {
     const mac = await this.#ready(d);
+    let since = Infinity;
+    const onSend = () => {
+      const now = performance.now();
+      since = Math.min(since, now);
+      this.#evidence.switching(on, now);
+    };
+    const proof = (m: Message) =>
+      m.kind === "stateReport" && m.on === on && this.#evidence.proves(on, performance.now());
     for (;;) {
-      const sentAt = performance.now();
-      const first = await this.#command(
+      await this.#command(
         d,
         { kind: "setPower", mac, session: 0, on },
         "dc",
-        (m) =>
-          m.kind === "stateReport" && m.on === on
-            ? "confirmed"
-            : m.kind === "setPowerReply"
-            ? "ack"
-            : undefined,
+        (m) => proof(m) || m.kind === "setPowerReply" ? true : undefined,
+        onSend,
       );
-      if (first === "confirmed" || this.#reportedSince(sentAt, on)) break;
+      if (this.#evidence.provedSince(on, since)) break;
+      // An ack, perhaps a late one of an earlier dc. Wait for a report that proves the switch;
+      // while reports could still be leftovers, wait only until they could not, then read.
+      const unsure = this.#evidence.settledAt(on) - performance.now();
+      const wait = unsure > 0 ? Math.min(CONFIRM_WAIT_MS, Math.ceil(unsure)) : CONFIRM_WAIT_MS;
       const report = await receive(
         this.#ctx.endpoint,
         d,
-        CONFIRM_WAIT_MS,
-        (i) => i.message.kind === "stateReport" && i.message.mac === mac ? i.message.on : undefined,
+        wait,
+        (i) =>
+          i.message.kind === "stateReport" && i.message.mac === mac && proof(i.message)
+            ? true
+            : undefined,
         this.#address!,
       );
-      if (report === on) break;
-      // No report (lost) or a stale acknowledgement: ask the socket.
-      if (report === undefined && (await this.#readState(d)) === on) break;
+      if (report || this.#evidence.provedSince(on, since)) break;
+      if ((await this.#readState(d)) === on) break;
     }
     this.#noteState(on);
     return on;
-  }
-
-  #reportedSince(since: number, on: boolean): boolean {
-    return this.#lastReport !== null && this.#lastReport.at >= since && this.#lastReport.on === on;
   }
 
   async #readTable<K extends "tableVersions" | "timerTable" | "socketData">(
