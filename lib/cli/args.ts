@@ -1,6 +1,6 @@
 /** Flag parsing with `node:util` parseArgs, turning its errors into usage errors with hints. */
 import { parseArgs } from "node:util";
-import { closest } from "../schedule/_suggest.ts";
+import { closest } from "../util/suggest.ts";
 import type { CommandSpec, OptionSpec } from "./command.ts";
 import { UsageError } from "./usage_error.ts";
 import { wholeNumberIn } from "../util/whole_number.ts";

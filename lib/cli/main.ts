@@ -7,7 +7,7 @@ import { openController } from "./backend.ts";
 import { DeviceNotFoundError, PortInUseError, S20Error } from "../errors.ts";
 import { findDaemon } from "../api/locate.ts";
 import { DecodeError } from "../protocol/decode_error.ts";
-import { closest } from "../schedule/_suggest.ts";
+import { closest } from "../util/suggest.ts";
 import { type Clock, systemClock } from "../time/clock.ts";
 import { isLoopback } from "../transport/ipv4.ts";
 import { integerFlag, parseCommandArgs } from "./args.ts";

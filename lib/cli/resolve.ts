@@ -7,7 +7,7 @@ import { parseSocketTarget } from "../client/targets.ts";
 import { DeviceNotFoundError } from "../errors.ts";
 import { socketNames } from "../client/find_by_name.ts";
 import type { Mac } from "../protocol/mac.ts";
-import { closest } from "../schedule/_suggest.ts";
+import { closest } from "../util/suggest.ts";
 import type { Alias } from "./config.ts";
 import type { Target } from "./command.ts";
 

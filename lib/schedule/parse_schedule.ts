@@ -2,7 +2,7 @@ import { isScalar, isSeq, type YamlNode } from "./_deps.ts";
 import { canonicalTimeZone } from "./_arguments.ts";
 import { readRule, type RuleRead } from "./_read_rule.ts";
 import { readSockets } from "./_read_sockets.ts";
-import { closest, didYouMean } from "./_suggest.ts";
+import { closest, didYouMean } from "../util/suggest.ts";
 import { type Entry, YamlSource } from "./_yaml_source.ts";
 import { sortIssues } from "./_sort_issues.ts";
 import { ScheduleError, type ScheduleIssue } from "./schedule_error.ts";
