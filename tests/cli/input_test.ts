@@ -4,29 +4,7 @@
  * by name; it must receive nothing.
  */
 import assert from "node:assert/strict";
-import { emulators, net, run } from "./_run.ts";
-
-/** A loopback UDP port that never answers and counts what reaches it. */
-function silentSocket(hostname: string) {
-  const listener = Deno.listenDatagram({ hostname, port: 10000, transport: "udp" });
-  let received = 0;
-  const reading = (async () => {
-    try {
-      for await (const _ of listener) received++;
-    } catch {
-      // closed
-    }
-  })();
-  return {
-    get received() {
-      return received;
-    },
-    async [Symbol.asyncDispose]() {
-      listener.close();
-      await reading;
-    },
-  };
-}
+import { emulators, net, run, silentSocket } from "./_run.ts";
 
 const SILENT = "127.0.170.2";
 const QUIET = ["--direct", "--port", "0", "--target", SILENT, "--timeout", "1000"];
