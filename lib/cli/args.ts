@@ -1,6 +1,6 @@
 /** Flag parsing with `node:util` parseArgs, turning its errors into usage errors with hints. */
 import { parseArgs } from "node:util";
-import { closest } from "../schedule/_suggest.ts";
+import { closest } from "../util/suggest.ts";
 import type { CommandSpec, OptionSpec } from "./command.ts";
 import { UsageError } from "./usage_error.ts";
 import { wholeNumberIn } from "../util/whole_number.ts";
@@ -47,6 +47,14 @@ export const NETWORK_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   },
 };
 
+/**
+ * parseArgs reads `-5` as the short flag `5`. No flag is a digit, so such a token is a value (a
+ * negative duration, an offset such as `-3`): it is hidden from parseArgs behind a marker no
+ * command line can hold (a NUL) and put back afterwards, so the command's own check names it.
+ */
+const NEGATIVE_NUMBER = /^-\d/;
+const HIDDEN = "\u0000arg";
+
 export interface ParsedArgs {
   readonly flags: Record<string, string | boolean | string[] | undefined>;
   readonly positionals: string[];
@@ -74,11 +82,26 @@ export function parseCommandArgs(
   }
   let parsed;
   try {
-    parsed = parseArgs({ args: [...args], options: config, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: args.map((a, i) => NEGATIVE_NUMBER.test(a) ? `${HIDDEN}${i}` : a),
+      options: config,
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
     throw usageFromParseError(error, Object.keys(options), path);
   }
-  const positionals = parsed.positionals;
+  const restore = (value: string) =>
+    value.startsWith(HIDDEN) ? args[Number(value.slice(HIDDEN.length))]! : value;
+  const positionals = parsed.positionals.map(restore);
+  const values: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(parsed.values)) {
+    values[name] = typeof value === "string"
+      ? restore(value)
+      : Array.isArray(value)
+      ? value.map((v) => typeof v === "string" ? restore(v) : v)
+      : value;
+  }
   const { min = 0, max = Infinity, name = "argument" } = spec.positionals ?? {};
   if (!parsed.values.help) {
     if (positionals.length < min) {
@@ -96,7 +119,7 @@ export function parseCommandArgs(
       );
     }
   }
-  return { flags: parsed.values as ParsedArgs["flags"], positionals };
+  return { flags: values as ParsedArgs["flags"], positionals };
 }
 
 function usageFromParseError(error: unknown, known: string[], path: string): UsageError {

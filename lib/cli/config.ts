@@ -11,10 +11,10 @@
  * targets: [192.168.7.255, 10.0.0.0/24] # optional: where --all and names look
  * ```
  */
-import { parseDocument } from "../schedule/_deps.ts";
 import { checkSchedule } from "../schedule/parse_schedule.ts";
-import { Mac } from "../protocol/mac.ts";
-import { ipToNumber } from "../transport/ipv4.ts";
+import { formatIssues, type ScheduleIssue } from "../schedule/schedule_error.ts";
+import type { Mac } from "../protocol/mac.ts";
+import { checkConfig } from "./config_check.ts";
 import type { CliIo } from "./io.ts";
 import { UsageError } from "./usage_error.ts";
 import { readTextFileStrict } from "../util/read_text_file.ts";
@@ -51,37 +51,11 @@ function readText(path: string, what: string): string | null {
   }
 }
 
-function aliasFrom(value: unknown, where: string): Alias {
-  if (typeof value === "string") {
-    const mac = Mac.tryParse(value);
-    if (mac) return { mac, source: where };
-    if (ipToNumber(value) !== null) return { ip: value, source: where };
-    return { name: value, source: where };
-  }
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new UsageError(`${where}: expected a MAC, an IP, or { mac, ip, name }`);
-  }
-  const v = value as Record<string, unknown>;
-  const unknown = Object.keys(v).filter((k) => !["mac", "ip", "name"].includes(k));
-  if (unknown.length > 0) {
-    throw new UsageError(`${where}: unknown key '${unknown[0]}' (use mac, ip or name)`);
-  }
-  const mac = typeof v.mac === "string" ? Mac.tryParse(v.mac) : null;
-  if (v.mac !== undefined && !mac) {
-    throw new UsageError(`${where}: '${v.mac}' is not a MAC address`);
-  }
-  if (v.ip !== undefined && (typeof v.ip !== "string" || ipToNumber(v.ip) === null)) {
-    throw new UsageError(`${where}: '${v.ip}' is not an IPv4 address`);
-  }
-  if (!mac && v.ip === undefined && typeof v.name !== "string") {
-    throw new UsageError(`${where}: give at least one of mac, ip or name`);
-  }
-  return {
-    ...(mac ? { mac } : {}),
-    ...(typeof v.ip === "string" ? { ip: v.ip } : {}),
-    ...(typeof v.name === "string" ? { name: v.name } : {}),
-    source: where,
-  };
+/** One issue as its `file:line:column: message` line; several under a count. */
+function issuesMessage(path: string, issues: readonly ScheduleIssue[]): string {
+  return issues.length === 1
+    ? formatIssues(issues)
+    : `${issues.length} errors in ${path}:\n${formatIssues(issues)}`;
 }
 
 function scheduleAliases(path: string, into: Map<string, Alias>): void {
@@ -89,9 +63,7 @@ function scheduleAliases(path: string, into: Map<string, Alias>): void {
   if (text === null) throw new UsageError(`schedule file '${path}' does not exist`);
   const { schedule, errors } = checkSchedule(text, { file: path });
   if (!schedule) {
-    throw new UsageError(
-      `${errors[0]?.file}:${errors[0]?.line}:${errors[0]?.column}: ${errors[0]?.message}`,
-    );
+    throw new UsageError(issuesMessage(path, errors));
   }
   for (const [alias, s] of Object.entries(schedule.sockets)) {
     if (!into.has(alias)) {
@@ -120,38 +92,24 @@ export function loadConfig(
   const aliases = new Map<string, Alias>();
   const targets: string[] = [];
   const path = options.config ?? defaultConfigPath(io);
+  // A file named on purpose (--config or S20_CONFIG) must exist; the default one need not.
+  const named = options.config !== undefined
+    ? "--config"
+    : io.env("S20_CONFIG")
+    ? "S20_CONFIG"
+    : null;
   let scheduleFromConfig: string | undefined;
   if (path) {
     const text = readText(expandHome(path, io), "config file");
-    if (text === null && options.config) {
-      throw new UsageError(`config file '${path}' does not exist`);
+    if (text === null && named !== null) {
+      throw new UsageError(`config file '${path}' (from ${named}) does not exist`);
     }
     if (text !== null) {
-      const doc = parseDocument(text);
-      if (doc.errors.length > 0) {
-        throw new UsageError(`${path}: ${doc.errors[0]!.message.split("\n")[0]}`);
-      }
-      let root: Record<string, unknown>;
-      try {
-        // npm:yaml refuses aliases that expand past 100 values (maxAliasCount).
-        root = (doc.toJS() ?? {}) as Record<string, unknown>;
-      } catch (error) {
-        throw new UsageError(`${path}: ${(error as Error).message}; write the values out`);
-      }
-      const sockets = root.sockets ?? {};
-      if (typeof sockets !== "object" || Array.isArray(sockets) || sockets === null) {
-        throw new UsageError(`${path}: 'sockets' must map aliases to sockets`);
-      }
-      for (const [alias, value] of Object.entries(sockets as Record<string, unknown>)) {
-        aliases.set(alias, aliasFrom(value, `${path}: sockets.${alias}`));
-      }
-      if (typeof root.schedule === "string") scheduleFromConfig = expandHome(root.schedule, io);
-      if (root.targets !== undefined) {
-        if (!Array.isArray(root.targets) || root.targets.some((t) => typeof t !== "string")) {
-          throw new UsageError(`${path}: 'targets' must be a list of addresses, blocks or MAC@IP`);
-        }
-        targets.push(...root.targets as string[]);
-      }
+      const read = checkConfig(text, path);
+      if (read.issues.length > 0) throw new UsageError(issuesMessage(path, read.issues));
+      for (const [alias, fields] of read.sockets) aliases.set(alias, { ...fields, source: path });
+      if (read.schedule !== undefined) scheduleFromConfig = expandHome(read.schedule, io);
+      targets.push(...read.targets);
     }
   }
   const schedule = options.schedule ?? scheduleFromConfig;

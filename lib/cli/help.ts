@@ -6,7 +6,8 @@ export const EXIT_CODES_HELP = `Exit codes:
   0  success
   1  a socket did not answer or refused, or the network failed
   2  usage error (bad command, flag or input file)
-  3  no socket matched the MAC, address or name given`;
+  3  not found: no socket matched the MAC, address or name given, or the socket
+     has no timer with the id given`;
 
 function optionLines(options: Readonly<Record<string, OptionSpec>>): string[] {
   const rows = Object.entries(options).map(([name, o]) => {

@@ -7,9 +7,9 @@ import { openController } from "./backend.ts";
 import { DeviceNotFoundError, PortInUseError, S20Error } from "../errors.ts";
 import { findDaemon } from "../api/locate.ts";
 import { DecodeError } from "../protocol/decode_error.ts";
-import { closest } from "../schedule/_suggest.ts";
+import { closest } from "../util/suggest.ts";
 import { type Clock, systemClock } from "../time/clock.ts";
-import { isLoopback } from "../transport/ipv4.ts";
+import { ipToNumber, isLoopback } from "../transport/ipv4.ts";
 import { integerFlag, parseCommandArgs } from "./args.ts";
 import type { CommandContext, CommandSpec } from "./command.ts";
 import { COMMANDS } from "./commands/mod.ts";
@@ -18,7 +18,7 @@ import { commandHelp, topHelp } from "./help.ts";
 import type { CliIo } from "./io.ts";
 import { Output } from "./output.ts";
 import { addressesOf, resolveTargets } from "./resolve.ts";
-import { EXIT, UsageError } from "./usage_error.ts";
+import { EXIT, TimerNotFoundError, UsageError } from "./usage_error.ts";
 import { errorJson } from "./error_json.ts";
 
 /** The version `s20 --version` prints (kept equal to deno.json's by a test). */
@@ -80,7 +80,9 @@ function permissionError(error: Error): S20Error {
 
 function exitCodeOf(error: unknown): number {
   if (error instanceof UsageError || error instanceof DecodeError) return EXIT.usage;
-  if (error instanceof DeviceNotFoundError) return EXIT.notFound;
+  if (error instanceof DeviceNotFoundError || error instanceof TimerNotFoundError) {
+    return EXIT.notFound;
+  }
   if (error instanceof S20Error && error.code === "SCHEDULE_INVALID") return EXIT.usage;
   // A schedule or config file that is not a regular file, too large, or not UTF-8.
   if (error instanceof S20Error && error.code === "FILE_INVALID") return EXIT.usage;
@@ -140,6 +142,13 @@ export async function main(
     const timeoutMs = integerFlag(flags.timeout as string | undefined, "timeout", 1, 600_000) ??
       5000;
     const localPort = integerFlag(flags.port as string | undefined, "port", 0, 65535);
+    const bindFlag = flags.bind as string | undefined;
+    if (bindFlag !== undefined && ipToNumber(bindFlag) === null) {
+      throw new UsageError(
+        `--bind must be a local IPv4 address such as 0.0.0.0 or 127.0.0.1, got '${bindFlag}'`,
+        found.path,
+      );
+    }
     const clock = options.clock ?? systemClock;
     let config: ReturnType<typeof loadConfig> | null = null;
     const getConfig = () =>
@@ -153,7 +162,7 @@ export async function main(
       const targets = flagTargets.length > 0 ? flagTargets : getConfig().targets;
       // Loopback sockets (an emulator) reply to 127.0.0.1; a wildcard bind of their port fails.
       const hosts = [...addresses, ...targets].map((a) => a.replace(/^.*@/, "").split(/[:/]/)[0]!);
-      const bind = (flags.bind as string | undefined) ??
+      const bind = bindFlag ??
         (hosts.length > 0 && hosts.every(isLoopback) ? "127.0.0.1" : "0.0.0.0");
       client = openController({
         io,

@@ -7,8 +7,10 @@ import { parseSocketTarget } from "../client/targets.ts";
 import { DeviceNotFoundError } from "../errors.ts";
 import { socketNames } from "../client/find_by_name.ts";
 import type { Mac } from "../protocol/mac.ts";
-import { closest } from "../schedule/_suggest.ts";
+import { closest } from "../util/suggest.ts";
 import type { Alias } from "./config.ts";
+import { malformedAddress } from "./socket_token.ts";
+import { UsageError } from "./usage_error.ts";
 import type { Target } from "./command.ts";
 
 export interface ResolveOptions {
@@ -48,6 +50,11 @@ export async function resolveTargets(
   options: ResolveOptions,
 ): Promise<Target[]> {
   const { aliases, client } = options;
+  // Every argument is checked before the first network wait, not when its turn comes.
+  for (const token of tokens) {
+    const problem = aliases.has(token) ? null : malformedAddress(token);
+    if (problem !== null) throw new UsageError(`socket ${problem}`);
+  }
   if (options.all) {
     const found = await options.progress(
       "Discovering sockets",

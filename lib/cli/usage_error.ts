@@ -1,3 +1,5 @@
+import { S20Error } from "../errors.ts";
+
 /** A mistake in the command line: exit code 2, usage shown. Anything else is not the user's. */
 export class UsageError extends Error {
   /** The command whose usage to show, if any. */
@@ -10,6 +12,17 @@ export class UsageError extends Error {
   }
 }
 
+/**
+ * The socket answered but has no timer with the id given: exit code 3, the "not found" code,
+ * with its own JSON code so scripts can tell it from a socket that was not found.
+ */
+export class TimerNotFoundError extends S20Error {
+  constructor(message: string) {
+    super("TIMER_NOT_FOUND", message);
+    this.name = "TimerNotFoundError";
+  }
+}
+
 /** Exit codes, documented in `s20 --help`. */
 export const EXIT = {
   ok: 0,
@@ -17,6 +30,6 @@ export const EXIT = {
   device: 1,
   /** Bad command line or bad input file. */
   usage: 2,
-  /** No socket matched a MAC, address or name. */
+  /** No socket matched a MAC, address or name, or the socket has no timer with the id given. */
   notFound: 3,
 } as const;

@@ -1,6 +1,6 @@
 import { isScalar, isSeq, type YamlNode } from "./_deps.ts";
 import type { Parsed } from "./_parsed.ts";
-import { didYouMean } from "./_suggest.ts";
+import { didYouMean } from "../util/suggest.ts";
 import type { Entry, YamlSource } from "./_yaml_source.ts";
 
 /** Reads the typed value of each field, reporting problems at the value. */

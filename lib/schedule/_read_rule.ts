@@ -13,7 +13,7 @@ import {
   readTime,
   type RuleContext,
 } from "./_rule_fields.ts";
-import { closest, didYouMean } from "./_suggest.ts";
+import { closest, didYouMean } from "../util/suggest.ts";
 import type { Entry, YamlSource } from "./_yaml_source.ts";
 import type { Rule, TimeSpec } from "./types.ts";
 

@@ -3,7 +3,7 @@ import { parseDateRange } from "./_dates.ts";
 import { formatDuration, parseDuration } from "./_duration.ts";
 import type { FieldReader } from "./_field_reader.ts";
 import { fail, ok } from "./_parsed.ts";
-import { closest } from "./_suggest.ts";
+import { closest } from "../util/suggest.ts";
 import { MAX_OFFSET_SECONDS, parseTimeSpec } from "./_time_spec.ts";
 import type { Action, DateRange, TimeSpec } from "./types.ts";
 

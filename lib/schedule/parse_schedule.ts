@@ -4,7 +4,7 @@ import { MAX_RULE_SOCKETS, MAX_RULES } from "./_limits.ts";
 import { readRule, type RuleRead } from "./_read_rule.ts";
 import { uniqueContentIds } from "./_rule_id.ts";
 import { readSockets } from "./_read_sockets.ts";
-import { closest, didYouMean } from "./_suggest.ts";
+import { closest, didYouMean } from "../util/suggest.ts";
 import { type Entry, YamlSource } from "./_yaml_source.ts";
 import { sortIssues } from "./_sort_issues.ts";
 import { ScheduleError, type ScheduleIssue } from "./schedule_error.ts";

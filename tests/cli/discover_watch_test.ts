@@ -142,7 +142,7 @@ Deno.test("aliases come from the config file and a schedule file", async () => {
     await Deno.writeTextFile(config, "sockets:\n  desk: { mac: nope }\n");
     const broken = await run(["on", "desk", "--port", "0"], { env });
     assert.equal(broken.code, 2);
-    assert.match(broken.err, /sockets\.desk: 'nope' is not a MAC address/);
+    assert.match(broken.err, /config\.yaml:2:16: 'nope' is not a MAC address/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -52,3 +52,28 @@ export async function emulators(
 export function net(block: number): string[] {
   return ["--port", "0", "--target", `127.0.${block}.0/29`, "--timeout", "1000"];
 }
+
+/**
+ * A loopback UDP port 10000 that never answers and counts what reaches it: point the CLI's
+ * `--target` at it to show that a command failed before sending anything.
+ */
+export function silentSocket(hostname: string): { readonly received: number } & AsyncDisposable {
+  const listener = Deno.listenDatagram({ hostname, port: 10000, transport: "udp" });
+  let received = 0;
+  const reading = (async () => {
+    try {
+      for await (const _ of listener) received++;
+    } catch {
+      // Closed by the disposal below.
+    }
+  })();
+  return {
+    get received() {
+      return received;
+    },
+    async [Symbol.asyncDispose]() {
+      listener.close();
+      await reading;
+    },
+  };
+}

@@ -1,7 +1,7 @@
 import type { CommandSpec } from "../command.ts";
 import { UsageError } from "../usage_error.ts";
 import { labelOf } from "./_each.ts";
-import { parseSeconds } from "./settings.ts";
+import { durationArg } from "./settings.ts";
 
 export const countdownCommand: CommandSpec = {
   name: "countdown",
@@ -21,8 +21,14 @@ export const countdownCommand: CommandSpec = {
     action: { type: "string", value: "on|off", description: "what happens at zero (default off)" },
   },
   async run(ctx) {
-    const [target] = await ctx.resolve(ctx.positionals.slice(0, 1));
     const arg = ctx.positionals[1];
+    // The duration and action are checked before the socket is looked for on the network.
+    const seconds = arg === undefined || arg === "cancel" ? null : durationArg(arg, "countdown");
+    const action = ctx.string("action") ?? "off";
+    if (action !== "on" && action !== "off") {
+      throw new UsageError(`--action must be 'on' or 'off', not '${action}'`, "countdown");
+    }
+    const [target] = await ctx.resolve(ctx.positionals.slice(0, 1));
     const label = labelOf(target!);
     if (arg === undefined) {
       const countdown = await ctx.out.progress("Reading countdown", target!.socket.countdown());
@@ -38,17 +44,9 @@ export const countdownCommand: CommandSpec = {
       ctx.out.data({ target: target!.label, countdown: null });
       return;
     }
-    const seconds = parseSeconds(arg);
-    if (seconds === null) {
-      throw new UsageError(`'${arg}' is not a duration such as 90, 15m or 1h30m`, "countdown");
-    }
-    const action = ctx.string("action") ?? "off";
-    if (action !== "on" && action !== "off") {
-      throw new UsageError("--action must be 'on' or 'off'", "countdown");
-    }
     const countdown = await ctx.out.progress(
       "Starting countdown",
-      target!.socket.setCountdown(seconds, { action }),
+      target!.socket.setCountdown(seconds!, { action }),
     );
     ctx.out.line(`${label}: ${countdown.action} in ${countdown.seconds} s`);
     ctx.out.data({ target: target!.label, countdown });

@@ -139,6 +139,30 @@ export function parseSeconds(text: string): number | null {
   return Number(match[1] ?? 0) * 3600 + Number(match[2] ?? 0) * 60 + Number(match[3] ?? 0);
 }
 
+/** The socket keeps countdowns and auto-off in 16 bits of seconds. */
+const MAX_SECONDS = 0xffff;
+
+/**
+ * A DURATION argument of `countdown` or `autooff`, checked before any network wait:
+ * 1 s to 18h12m15s.
+ */
+export function durationArg(text: string, command: string, or = ""): number {
+  const seconds = parseSeconds(text);
+  if (seconds === null || seconds < 1) {
+    throw new UsageError(
+      `${command}: '${text}' must be a duration of 1 s or more, such as 90, 15m or 1h30m${or}`,
+      command,
+    );
+  }
+  if (seconds > MAX_SECONDS) {
+    throw new UsageError(
+      `${command}: '${text}' is longer than the socket can count, 18h12m15s (${MAX_SECONDS} s)`,
+      command,
+    );
+  }
+  return seconds;
+}
+
 export const autooffCommand: CommandSpec = {
   name: "autooff",
   summary: "show or set auto-off after switch-on",
@@ -149,22 +173,18 @@ export const autooffCommand: CommandSpec = {
   network: true,
   positionals: { min: 1, max: 2, name: "argument" },
   async run(ctx) {
-    const target = await one(ctx);
     const arg = ctx.positionals[1];
+    const seconds = arg === undefined || arg === "off"
+      ? null
+      : durationArg(arg, "autooff", ", or 'off'");
+    const target = await one(ctx);
     if (arg === undefined) {
-      const seconds = await ctx.out.progress("Reading auto-off", target.socket.autoOff());
+      const current = await ctx.out.progress("Reading auto-off", target.socket.autoOff());
       ctx.out.line(
-        `${labelOf(target)}: auto-off ${seconds === null ? "off" : `after ${seconds} s`}`,
+        `${labelOf(target)}: auto-off ${current === null ? "off" : `after ${current} s`}`,
       );
-      ctx.out.data({ target: target.label, autoOff: seconds });
+      ctx.out.data({ target: target.label, autoOff: current });
       return;
-    }
-    const seconds = arg === "off" ? null : parseSeconds(arg);
-    if (seconds === undefined || (arg !== "off" && seconds === null)) {
-      throw new UsageError(
-        `'${arg}' is not a duration (such as 90, 15m, 1h30m) or 'off'`,
-        "autooff",
-      );
     }
     const data = await ctx.out.progress("Setting auto-off", target.socket.setAutoOff(seconds));
     const value = data.autoOffEnabled ? data.autoOffSeconds : null;

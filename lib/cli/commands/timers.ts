@@ -1,5 +1,6 @@
 import type { CommandContext, CommandSpec } from "../command.ts";
-import { UsageError } from "../usage_error.ts";
+import { TimerNotFoundError, UsageError } from "../usage_error.ts";
+import { wholeNumberIn } from "../../util/whole_number.ts";
 import { labelOf } from "./_each.ts";
 import { maskDays, type TimerSpec, timerView, timerWhen } from "../../client/timer_spec.ts";
 import { parseDays } from "../../schedule/_days.ts";
@@ -100,8 +101,25 @@ const rm: CommandSpec = {
   network: true,
   positionals: { min: 2, max: 2, name: "argument" },
   async run(ctx) {
-    const id = integerFlag(ctx.positionals[1], "id", 0, 65535)!;
+    const raw = ctx.positionals[1]!;
+    const id = wholeNumberIn(raw, 0, 65535);
+    if (id === null) {
+      throw new UsageError(
+        `timers rm: ID '${raw}' must be a whole number from 0 to 65535, as 's20 timers list' shows`,
+        "timers rm",
+      );
+    }
     const target = await one(ctx);
+    const timers = await ctx.out.progress("Reading timers", target.socket.timers());
+    if (!timers.some((t) => t.id === id)) {
+      // The library's removal is idempotent; a person naming a missing id has made a mistake.
+      throw new TimerNotFoundError(
+        `timers rm: timer ${id} not found on ${labelOf(target)}; ` +
+          (timers.length === 0
+            ? "it has no timers"
+            : `its timers are ${timers.map((t) => t.id).join(", ")}`),
+      );
+    }
     await ctx.out.progress("Removing timer", target.socket.removeTimer(id));
     ctx.out.line(`${labelOf(target)}: timer ${id} removed`);
     ctx.out.data({ target: target.label, removed: id });

@@ -1,4 +1,15 @@
 /**
+ * "Did you mean" for mistyped words: commands, flags, schedule and config keys, socket names.
+ *
+ * @example
+ * ```ts
+ * import { closest } from "./suggest.ts";
+ *
+ * closest("lsit", ["list", "add"]); // "list"
+ * ```
+ */
+
+/**
  * Edit distance counting insertions, deletions, substitutions and swaps of two neighbouring
  * letters (optimal string alignment), so `lsit` is one typo away from `list`.
  */
@@ -19,7 +30,17 @@ function distance(a: string, b: string): number {
   return rows[a.length]![b.length]!;
 }
 
-/** The closest candidate to a misspelling, if close enough to be a likely typo. */
+/**
+ * The closest candidate to a misspelling, if close enough to be a likely typo.
+ *
+ * @example
+ * ```ts
+ * import { closest } from "./suggest.ts";
+ *
+ * closest("tiemout", ["timeout", "target"]); // "timeout"
+ * closest("banana", ["timeout"]); // null
+ * ```
+ */
 export function closest(word: string, candidates: readonly string[]): string | null {
   const lower = word.toLowerCase();
   let best: string | null = null;
@@ -43,7 +64,16 @@ export function closest(word: string, candidates: readonly string[]): string | n
   return null;
 }
 
-/** ` (did you mean 'x'?)` or an empty string. */
+/**
+ * ` (did you mean 'x'?)` or an empty string, to append to a message.
+ *
+ * @example
+ * ```ts
+ * import { didYouMean } from "./suggest.ts";
+ *
+ * didYouMean("target", ["targets", "sockets"]); // " (did you mean 'targets'?)"
+ * ```
+ */
 export function didYouMean(word: string, candidates: readonly string[]): string {
   const best = closest(word, candidates);
   return best === null ? "" : ` (did you mean '${best}'?)`;
