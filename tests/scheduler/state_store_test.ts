@@ -25,7 +25,7 @@ const DAMAGE: [string, (path: string) => void, RegExp][] = [
   ["NUL bytes", (p) => Deno.writeFileSync(p, new Uint8Array(64)), /not JSON/],
   ["not UTF-8", (p) => Deno.writeFileSync(p, Uint8Array.of(0x7b, 0xff, 0xfe, 0x7d)), /not UTF-8/],
   ["an array", (p) => Deno.writeTextFileSync(p, "[]"), /not a state file \(an array\)/],
-  ["a folder", (p) => Deno.mkdirSync(p), /a folder/],
+  ["a folder", (p) => Deno.mkdirSync(p), /a directory, not a regular file/],
   [
     "no version",
     (p) => Deno.writeTextFileSync(p, '{"lastFired":null}'),
