@@ -4,6 +4,7 @@ import { eachTarget, labelOf, report } from "./_each.ts";
 import { socketDataJson } from "./info.ts";
 import { ICONS } from "../../client/socket.ts";
 import { formatOffset, zoneOffsetMinutes } from "../../protocol/zone.ts";
+import { formatDuration } from "../../util/duration.ts";
 
 async function one(ctx: CommandContext) {
   const [target] = await ctx.resolve(ctx.positionals.slice(0, 1));
@@ -154,7 +155,9 @@ export const autooffCommand: CommandSpec = {
     if (arg === undefined) {
       const seconds = await ctx.out.progress("Reading auto-off", target.socket.autoOff());
       ctx.out.line(
-        `${labelOf(target)}: auto-off ${seconds === null ? "off" : `after ${seconds} s`}`,
+        `${labelOf(target)}: auto-off ${
+          seconds === null ? "off" : `after ${formatDuration(seconds)}`
+        }`,
       );
       ctx.out.data({ target: target.label, autoOff: seconds });
       return;
@@ -168,7 +171,9 @@ export const autooffCommand: CommandSpec = {
     }
     const data = await ctx.out.progress("Setting auto-off", target.socket.setAutoOff(seconds));
     const value = data.autoOffEnabled ? data.autoOffSeconds : null;
-    ctx.out.line(`${labelOf(target)}: auto-off ${value === null ? "off" : `after ${value} s`}`);
+    ctx.out.line(
+      `${labelOf(target)}: auto-off ${value === null ? "off" : `after ${formatDuration(value)}`}`,
+    );
     ctx.out.data({ target: target.label, autoOff: value });
   },
 };
