@@ -10,7 +10,13 @@ export {
   ScheduleIssuesError,
   SchedulerDaemon,
 } from "./daemon.ts";
-export { formatLogJson, formatLogText, type LogEntry, type LogKind } from "./log_entry.ts";
+export {
+  formatLogJson,
+  formatLogText,
+  type LogEntry,
+  type LogKind,
+  type LogTextOptions,
+} from "./log_entry.ts";
 export {
   MAX_SKEW_MS,
   type SocketSyncReport,

@@ -263,7 +263,11 @@ const runCommand: CommandSpec = {
       horizonDays: integerFlag(ctx.string("horizon"), "horizon", 0, 60) ?? 7,
       watch: !ctx.bool("no-watch"),
       log: (entry) =>
-        ctx.io.stdout((format === "json" ? formatLogJson(entry) : formatLogText(entry)) + "\n"),
+        ctx.io.stdout(
+          (format === "json"
+            ? formatLogJson(entry)
+            : formatLogText(entry, { timeZone: ctx.out.timeZone })) + "\n",
+        ),
     });
     // Served before the first sync, so other commands work while it runs.
     const api: ApiServer | null = ctx.bool("no-api")

@@ -1,6 +1,7 @@
 import type { CommandSpec } from "../command.ts";
 import { labelOf } from "./_each.ts";
 import type { S20Event } from "../../client/events.ts";
+import type { Output } from "../output.ts";
 
 export const watchCommand: CommandSpec = {
   name: "watch",
@@ -41,13 +42,15 @@ export const watchCommand: CommandSpec = {
     );
     for await (const event of events) {
       ctx.out.data(event);
-      ctx.out.line(describe(event, labelFor(event.mac), ctx.out.state.bind(ctx.out)));
+      ctx.out.line(describe(event, labelFor(event.mac), ctx.out));
     }
   },
 };
 
-function describe(event: S20Event, who: string, state: (on: boolean | null) => string): string {
-  const time = event.at.toISOString().slice(11, 19);
+/** One line per event, its time in the local zone with its offset. */
+function describe(event: S20Event, who: string, out: Output): string {
+  const time = out.time(event.at);
+  const state = (on: boolean | null) => out.state(on);
   switch (event.type) {
     case "state":
       return `${time} ${who} ${state(event.on)}`;
