@@ -11,6 +11,8 @@ export interface OptionSpec {
   /** Placeholder in help, such as `MS`. */
   readonly value?: string;
   readonly description: string;
+  /** An old name still accepted but left out of help (its description names the new one). */
+  readonly deprecated?: boolean;
 }
 
 export interface CommandSpec {

@@ -69,7 +69,7 @@ Deno.test("s20 doctor reports interfaces, the port, and findings as JSON", async
     "doctor",
     "--port",
     "0",
-    "--bind",
+    "--hostname",
     "127.0.0.1",
     "--target",
     "127.0.80.0/30",
@@ -94,7 +94,7 @@ Deno.test("s20 doctor reports interfaces, the port, and findings as JSON", async
 Deno.test("s20 doctor names the program holding the port", async () => {
   const holder = Deno.listenDatagram({ transport: "udp", hostname: "127.0.81.1", port: 10000 });
   try {
-    const { out } = await run(["doctor", "--bind", "127.0.81.1", "--json"], {
+    const { out } = await run(["doctor", "--hostname", "127.0.81.1", "--json"], {
       env: { S20_DAEMON: "off" },
     });
     const report = JSON.parse(out);

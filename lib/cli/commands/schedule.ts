@@ -111,7 +111,8 @@ const planCommand: CommandSpec = {
     }
     const result = plan(schedule, { from, days, capacity });
     ctx.out.data(result);
-    if (!ctx.out.json) ctx.io.stdout(formatPlanText(result));
+    // Text on a terminal or into a file ends with a newline, as every other command's output.
+    if (!ctx.out.json) ctx.io.stdout(formatPlanText(result) + "\n");
     return Promise.resolve(0);
   },
 };
