@@ -18,6 +18,7 @@ import { commandHelp, topHelp } from "./help.ts";
 import type { CliIo } from "./io.ts";
 import { Output } from "./output.ts";
 import { addressesOf, resolveTargets } from "./resolve.ts";
+import { aliasFor } from "./names.ts";
 import { EXIT, UsageError } from "./usage_error.ts";
 import { errorJson } from "./error_json.ts";
 
@@ -145,6 +146,7 @@ export async function main(
           throw new Error(`'s20 ${found.path}' does not talk to sockets`);
         },
         resolve: () => Promise.reject(new Error(`'s20 ${found.path}' does not resolve sockets`)),
+        aliasOf: () => null,
         string: () => undefined,
         bool: () => false,
       })) ?? EXIT.ok;
@@ -223,6 +225,7 @@ export async function main(
           progress: (label, work) => out.progress(label, work),
         });
       },
+      aliasOf: (socket) => aliasFor(getConfig().aliases, socket),
       string: (name) => typeof flags[name] === "string" ? flags[name] as string : undefined,
       bool: (name) => flags[name] === true,
     };

@@ -4,11 +4,14 @@ import { isLoopback } from "../../lib/transport/ipv4.ts";
 
 Deno.test("s20 discover lists sockets once each, as a table and as JSON", async () => {
   await using sockets = await emulators(77);
-  const human = await run(["discover", ...net(77), "--wait", "400", "--names"]);
+  const human = await run(["discover", ...net(77), "--wait", "400"]);
   assert.equal(human.code, 0, human.err);
-  assert.match(human.out, /MAC\s+IP\s+MODEL\s+STATE\s+CLOCK\s+NAME/);
+  assert.match(human.out, /MAC\s+ALIAS\s+NAME\s+IP\s+MODEL\s+STATE\s+CLOCK/);
   for (const s of sockets) {
-    assert.match(human.out, new RegExp(`${s.mac}\\s+${s.address.hostname}\\s+SOC005\\s+off`));
+    assert.match(
+      human.out,
+      new RegExp(`${s.mac}\\s+-\\s+-\\s+${s.address.hostname}\\s+SOC005\\s+off`),
+    );
   }
   assert.match(human.err, /3 sockets found/);
   const json = await run(["discover", ...net(77), "--wait", "400", "--json"]);

@@ -40,7 +40,10 @@ Deno.test("clock and watch show times in the local zone with its offset, not UTC
   const watch = await run(["watch", ip, ...NET, "--for", "300"], { env: { TZ: "Asia/Kathmandu" } });
   assert.equal(watch.code, 0, watch.err);
   const [first] = lines(watch.out);
-  assert.match(first!, new RegExp(`^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d \\+05:45 ${ip} `));
+  assert.match(
+    first!,
+    new RegExp(`^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d \\+05:45 ${ip} \\(${mac}\\) off$`),
+  );
   // The local time and offset name the instant of the event: now, give or take the run.
   const instant = Date.parse(first!.slice(0, 26).replace(" ", "T").replace(" ", ""));
   assert.ok(Math.abs(Date.now() - instant) < 60_000, first);
@@ -108,4 +111,65 @@ Deno.test("the local address is --hostname, as S20Client's option; --bind still 
   const help = await run(["status", "--help"]);
   assert.match(help.out, /--hostname ADDR +local address to listen on/);
   assert.doesNotMatch(help.out, /--bind/);
+});
+
+Deno.test("aliases and socket names stand beside MACs: discover, status, watch and JSON", async () => {
+  await using sockets = await emulators(167);
+  const [a, b, c] = sockets.map((s) => s.mac);
+  await using dir = await tempDir();
+  const config = `${dir.path}/config.yaml`;
+  await Deno.writeTextFile(
+    config,
+    `sockets:\n  desk: ${a}\n  hall: { ip: 127.0.167.3 }\ntargets: [127.0.167.0/29]\n`,
+  );
+  const env = { env: { S20_CONFIG: config } };
+  assert.equal((await run(["rename", "desk", "Desk lamp", ...NET], env)).code, 0);
+
+  const discover = await run(
+    ["discover", ...NET, "--wait", "400"],
+    env,
+  );
+  assert.equal(discover.code, 0, discover.err);
+  const rows = lines(discover.out).map((l) => l.replace(/\s+[+-][\d.]+ s$/, ""));
+  assert.deepEqual(rows.slice(0, 1), [
+    "MAC                ALIAS  NAME       IP           MODEL   STATE  CLOCK",
+  ]);
+  assert.deepEqual(rows.slice(1).sort(), [
+    `${a}  desk   Desk lamp  127.0.167.2  SOC005  off`,
+    `${b}  hall   -          127.0.167.3  SOC005  off`,
+    `${c}  -      -          127.0.167.4  SOC005  off`,
+  ]);
+  const json = JSON.parse(
+    (await run(["discover", ...NET, "--wait", "400", "--json"], env))
+      .out,
+  );
+  const byMac = new Map(json.map((r: { mac: string }) => [r.mac, r]));
+  assert.deepEqual(
+    [a, b, c].map((m) => {
+      const r = byMac.get(m) as { alias: string | null; name: string | null };
+      return [r.alias, r.name];
+    }),
+    [["desk", "Desk lamp"], ["hall", null], [null, null]],
+  );
+
+  const status = await run(["status", "desk", "127.0.167.3", c!, ...NET], env);
+  assert.equal(status.code, 0, status.err);
+  assert.deepEqual(lines(status.out), [
+    "SOCKET             MAC                ALIAS  NAME       IP           STATE",
+    `desk               ${a}  desk   Desk lamp  127.0.167.2  off`,
+    `127.0.167.3        ${b}  hall   -          127.0.167.3  off`,
+    `${c}  ${c}  -      -          127.0.167.4  off`,
+  ]);
+  const statusJson = JSON.parse((await run(["status", a!, ...NET, "--json"], env)).out);
+  assert.deepEqual(statusJson, [
+    { target: a, mac: a, alias: "desk", name: "Desk lamp", ip: "127.0.167.2", on: false },
+  ]);
+  const on = JSON.parse((await run(["on", "127.0.167.3", ...NET, "--json"], env)).out);
+  assert.deepEqual(on, [{ target: "127.0.167.3", mac: b, alias: "hall", on: true }]);
+
+  const watch = await run(["watch", "desk", ...NET, "--for", "300"], env);
+  assert.match(lines(watch.out)[0]!, new RegExp(` desk "Desk lamp" \\(${a}\\) off$`));
+  const watchJson = await run(["watch", "desk", ...NET, "--for", "300", "--json"], env);
+  const event = JSON.parse(lines(watchJson.out)[0]!);
+  assert.deepEqual([event.mac, event.alias, event.name], [a, "desk", "Desk lamp"]);
 });
