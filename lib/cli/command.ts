@@ -59,6 +59,8 @@ export interface CommandContext {
   resolve(tokens: readonly string[], options?: { all?: boolean }): Promise<Target[]>;
   /** The socket's alias in the config file or schedule, or `null` (see `names.ts`). */
   aliasOf(socket: SocketRef): string | null;
+  /** The schedule file the user named (`--schedule`, or `schedule:` in the config), or `null`. */
+  schedulePath(): string | null;
   /** A string flag, or `undefined`. */
   string(name: string): string | undefined;
   /** A boolean flag. */

@@ -147,6 +147,7 @@ export async function main(
         },
         resolve: () => Promise.reject(new Error(`'s20 ${found.path}' does not resolve sockets`)),
         aliasOf: () => null,
+        schedulePath: () => null,
         string: () => undefined,
         bool: () => false,
       })) ?? EXIT.ok;
@@ -226,6 +227,7 @@ export async function main(
         });
       },
       aliasOf: (socket) => aliasFor(getConfig().aliases, socket),
+      schedulePath: () => getConfig().schedule,
       string: (name) => typeof flags[name] === "string" ? flags[name] as string : undefined,
       bool: (name) => flags[name] === true,
     };

@@ -2,7 +2,9 @@
 import assert from "node:assert/strict";
 import { emulators, run } from "../helpers/cli_run.ts";
 import { tempDir } from "../helpers/temp_dir.ts";
-import { VERSION } from "../../lib/cli/main.ts";
+import { main, VERSION } from "../../lib/cli/main.ts";
+import { BufferIo } from "../../lib/cli/io.ts";
+import { VirtualClock } from "../../lib/time/clock.ts";
 
 const NET = ["--port", "0"];
 
@@ -172,4 +174,69 @@ Deno.test("aliases and socket names stand beside MACs: discover, status, watch a
   const watchJson = await run(["watch", "desk", ...NET, "--for", "300", "--json"], env);
   const event = JSON.parse(lines(watchJson.out)[0]!);
   assert.deepEqual([event.mac, event.alias, event.name], [a, "desk", "Desk lamp"]);
+});
+
+Deno.test("timers list marks the records a schedule owns and shows when each next fires", async () => {
+  await using sockets = await emulators(168);
+  const ip = "127.0.168.2";
+  await using dir = await tempDir();
+  const file = `${dir.path}/home.yaml`;
+  await Deno.writeTextFile(
+    file,
+    `timezone: Europe/Berlin\nsockets: { lamp: { ip: ${ip} } }\n` +
+      "rules: [{ name: Evening, sockets: lamp, on: '19:00', off: '23:30' }]\n",
+  );
+  const sync = await run(["schedule", "sync", file, ...NET]);
+  assert.equal(sync.code, 0, sync.out + sync.err);
+  await run(["timers", "add", ip, "--on", "07:30", "--days", "mon-fri", "--id", "7", ...NET]);
+  await run(["timers", "add", ip, "--off", "01:00", "--date", "2026-01-01", "--id", "8", ...NET]);
+
+  // Saturday 2026-12-05, 13:00 in Berlin (the socket's zone, +01:00 since the sync).
+  const clock = new VirtualClock({ start: "2026-12-05T12:00:00Z", speed: 1 });
+  const list = async (args: string[], env: Record<string, string>) => {
+    const io = new BufferIo({ env: { HOME: "/nonexistent", ...env } });
+    const code = await main(["timers", "list", ip, ...NET, ...args], io, { clock });
+    assert.equal(code, 0, io.err);
+    return io.out;
+  };
+  const json = JSON.parse(await list(["--schedule", file, "--json"], { TZ: "Europe/Berlin" }));
+  const ids = Object.fromEntries(
+    json.timers.map((t: { id: number; time: string }) => [t.time, t.id]),
+  );
+  const rows = (text: string) => lines(text).slice(1).sort();
+  const owned = await list(["--schedule", file], { TZ: "Europe/Berlin" });
+  assert.equal(
+    lines(owned)[0],
+    "ID     ACTION  TIME      WHEN                                NEXT                        OWNER",
+  );
+  assert.deepEqual(
+    rows(owned),
+    [
+      `${ids["19:00:00"]}`.padEnd(5) +
+      "  on      19:00:00  weekly mon,tue,wed,thu,fri,sat,sun  2026-12-05 19:00:00 +01:00  schedule (Evening)",
+      `${ids["23:30:00"]}`.padEnd(5) +
+      "  off     23:30:00  weekly mon,tue,wed,thu,fri,sat,sun  2026-12-05 23:30:00 +01:00  schedule (Evening)",
+      "7      on      07:30:00  weekly mon,tue,wed,thu,fri          2026-12-07 07:30:00 +01:00  -",
+      "8      off     01:00:00  once 2026-01-01                     -                           -",
+    ].sort(),
+  );
+  // In another zone, NEXT is in the user's zone; without the schedule, records say only s20.
+  const away = await list([], { TZ: "Asia/Kathmandu" });
+  assert.match(
+    away,
+    /^\d+ +on +19:00:00 +weekly \S+ +2026-12-05 23:45:00 \+05:45 +s20 rule r\w+$/m,
+  );
+  const byId = new Map(json.timers.map((t: { id: number }) => [t.id, t]));
+  assert.deepEqual(byId.get(7), {
+    id: 7,
+    action: "on",
+    time: "07:30:00",
+    days: ["mon", "tue", "wed", "thu", "fri"],
+    next: "2026-12-07T06:30:00.000Z",
+    rule: null,
+    owned: false,
+  });
+  const evening = byId.get(ids["19:00:00"]) as { next: string; owned: boolean; rule: string };
+  assert.deepEqual([evening.next, evening.owned], ["2026-12-05T18:00:00.000Z", true]);
+  assert.equal(sockets.length, 3);
 });
