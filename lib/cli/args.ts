@@ -25,11 +25,12 @@ export const NETWORK_OPTIONS: Readonly<Record<string, OptionSpec>> = {
     value: "MS",
     description: "give up on a socket after MS (default 5000)",
   },
-  bind: {
+  hostname: {
     type: "string",
     value: "ADDR",
     description: "local address to listen on (default 0.0.0.0, or 127.0.0.1 for loopback sockets)",
   },
+  bind: { type: "string", value: "ADDR", description: "old name of --hostname", deprecated: true },
   port: { type: "string", value: "PORT", description: "local UDP port (default 10000; 0 = any)" },
   config: {
     type: "string",

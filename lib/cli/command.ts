@@ -3,6 +3,7 @@ import type { Controller, SocketController } from "../client/controller.ts";
 import type { Clock } from "../time/clock.ts";
 import type { CliIo } from "./io.ts";
 import type { Output } from "./output.ts";
+import type { SocketRef } from "./names.ts";
 
 export interface OptionSpec {
   readonly type: "string" | "boolean";
@@ -11,6 +12,8 @@ export interface OptionSpec {
   /** Placeholder in help, such as `MS`. */
   readonly value?: string;
   readonly description: string;
+  /** An old name still accepted but left out of help (its description names the new one). */
+  readonly deprecated?: boolean;
 }
 
 export interface CommandSpec {
@@ -52,6 +55,10 @@ export interface CommandContext {
   client(addresses?: readonly string[]): Controller;
   /** Turns the user's MACs, IPs, aliases and names (or `--all`) into socket handles. */
   resolve(tokens: readonly string[], options?: { all?: boolean }): Promise<Target[]>;
+  /** The socket's alias in the config file or schedule, or `null` (see `names.ts`). */
+  aliasOf(socket: SocketRef): string | null;
+  /** The schedule file the user named (`--schedule`, or `schedule:` in the config), or `null`. */
+  schedulePath(): string | null;
   /** A string flag, or `undefined`. */
   string(name: string): string | undefined;
   /** A boolean flag. */

@@ -82,6 +82,8 @@ export interface CliConfig {
   readonly aliases: Map<string, Alias>;
   /** `targets:` of the config file: where `--all` and name lookups look by default. */
   readonly targets: string[];
+  /** The schedule file (`--schedule`, or `schedule:` of the config file), if any. */
+  readonly schedule: string | null;
 }
 
 /** Loads aliases and targets from the config file (if any) and schedule files. */
@@ -114,5 +116,5 @@ export function loadConfig(
   }
   const schedule = options.schedule ?? scheduleFromConfig;
   if (schedule) scheduleAliases(expandHome(schedule, io), aliases);
-  return { aliases, targets };
+  return { aliases, targets, schedule: schedule ? expandHome(schedule, io) : null };
 }

@@ -10,7 +10,7 @@ export const EXIT_CODES_HELP = `Exit codes:
      has no timer with the id given`;
 
 function optionLines(options: Readonly<Record<string, OptionSpec>>): string[] {
-  const rows = Object.entries(options).map(([name, o]) => {
+  const rows = Object.entries(options).filter(([, o]) => !o.deprecated).map(([name, o]) => {
     const flag = `${o.short ? `-${o.short}, ` : "    "}--${name}${o.value ? ` ${o.value}` : ""}`;
     return [flag, o.description] as const;
   });

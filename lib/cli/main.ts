@@ -18,6 +18,7 @@ import { commandHelp, topHelp } from "./help.ts";
 import type { CliIo } from "./io.ts";
 import { Output } from "./output.ts";
 import { addressesOf, resolveTargets } from "./resolve.ts";
+import { aliasFor } from "./names.ts";
 import { EXIT, TimerNotFoundError, UsageError } from "./usage_error.ts";
 import { errorJson } from "./error_json.ts";
 
@@ -36,11 +37,8 @@ function findCommand(args: readonly string[]): { spec: CommandSpec; path: string
   const spec = COMMANDS.find((c) => c.name === name);
   if (!spec) {
     const guess = closest(name!, COMMANDS.map((c) => c.name));
-    throw new UsageError(
-      `unknown command '${name}'${
-        guess ? ` (did you mean '${guess}'?)` : ""
-      }; run 's20 --help' for the list`,
-    );
+    // The hint to run --help follows every usage error once (in `main`).
+    throw new UsageError(`unknown command '${name}'${guess ? ` (did you mean '${guess}'?)` : ""}`);
   }
   if (!spec.subcommands || rest.length === 0 || rest[0]!.startsWith("-")) {
     return { spec, path: spec.name, rest };
@@ -55,6 +53,21 @@ function findCommand(args: readonly string[]): { spec: CommandSpec; path: string
     );
   }
   return { spec: sub, path: `${spec.name} ${sub.name}`, rest: subRest };
+}
+
+/**
+ * `--json` may come anywhere before `--`, also before the command or subcommand
+ * (`s20 --json status desk`, `s20 timers --json list desk`): it moves to the end, where the
+ * command's own flags are parsed.
+ */
+function globalFlagsLast(args: readonly string[]): readonly string[] {
+  const end = args.indexOf("--");
+  const head = end === -1 ? args : args.slice(0, end);
+  if (!head.includes("--json")) return args;
+  const rest = end === -1 ? [] : args.slice(end);
+  const others = head.filter((a) => a !== "--json");
+  // Alone, `--json` has no command to go with: left as typed, for the usual message.
+  return others.length === 0 ? head : [...others, "--json", ...rest];
 }
 
 /** Where a usable-looking daemon is, for a hint; `null` for none (or one that is not safe). */
@@ -99,10 +112,11 @@ function exitCodeOf(error: unknown): number {
  * @param io Where output goes and what the command may read.
  */
 export async function main(
-  args: readonly string[],
+  typed: readonly string[],
   io: CliIo,
   options: MainOptions = {},
 ): Promise<number> {
+  const args = globalFlagsLast(typed);
   const json = args.includes("--json");
   const out = new Output(io, json);
   let client: Controller | null = null;
@@ -119,14 +133,16 @@ export async function main(
       return EXIT.ok;
     }
     if (args[0]!.startsWith("-")) {
-      throw new UsageError(
-        `put flags after the command: 's20 COMMAND ${args[0]}'; run 's20 --help'`,
-      );
+      throw new UsageError(`put flags after the command: 's20 COMMAND ${args[0]}'`);
     }
     const found = findCommand(args);
     path = found.path;
     const { flags, positionals } = parseCommandArgs(found.spec, found.rest, found.path);
     direct = flags.direct === true;
+    if (flags.bind !== undefined) {
+      out.warn("s20: note: --bind is now --hostname (as S20Client's option); --bind still works");
+      flags.hostname ??= flags.bind;
+    }
     if (flags.help || !found.spec.run) {
       if (!found.spec.run && !flags.help) {
         throw new UsageError(
@@ -142,10 +158,10 @@ export async function main(
     const timeoutMs = integerFlag(flags.timeout as string | undefined, "timeout", 1, 600_000) ??
       5000;
     const localPort = integerFlag(flags.port as string | undefined, "port", 0, 65535);
-    const bindFlag = flags.bind as string | undefined;
-    if (bindFlag !== undefined && ipToNumber(bindFlag) === null) {
+    const hostnameFlag = flags.hostname as string | undefined;
+    if (hostnameFlag !== undefined && ipToNumber(hostnameFlag) === null) {
       throw new UsageError(
-        `--bind must be a local IPv4 address such as 0.0.0.0 or 127.0.0.1, got '${bindFlag}'`,
+        `--hostname must be a local IPv4 address such as 0.0.0.0 or 127.0.0.1, got '${hostnameFlag}'`,
         found.path,
       );
     }
@@ -162,12 +178,12 @@ export async function main(
       const targets = flagTargets.length > 0 ? flagTargets : getConfig().targets;
       // Loopback sockets (an emulator) reply to 127.0.0.1; a wildcard bind of their port fails.
       const hosts = [...addresses, ...targets].map((a) => a.replace(/^.*@/, "").split(/[:/]/)[0]!);
-      const bind = bindFlag ??
+      const hostname = hostnameFlag ??
         (hosts.length > 0 && hosts.every(isLoopback) ? "127.0.0.1" : "0.0.0.0");
       client = openController({
         io,
         direct: flags.direct === true || found.spec.ownsPort === true,
-        hostname: bind,
+        hostname,
         port: localPort ?? 10000,
         timeout: timeoutMs,
         clock,
@@ -202,6 +218,8 @@ export async function main(
           progress: (label, work) => out.progress(label, work),
         });
       },
+      aliasOf: (socket) => aliasFor(getConfig().aliases, socket),
+      schedulePath: () => getConfig().schedule,
       string: (name) => typeof flags[name] === "string" ? flags[name] as string : undefined,
       bool: (name) => flags[name] === true,
     };

@@ -1,5 +1,6 @@
 /** Human and JSON output, colour (respecting NO_COLOR) and progress lines for long waits. */
 import type { CliIo } from "./io.ts";
+import { formatLocalTime, localTimeZone } from "../util/local_time.ts";
 
 /** Waits shorter than this show no progress line. */
 const PROGRESS_AFTER_MS = 1000;
@@ -9,12 +10,15 @@ const SPINNER = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", 
 
 export class Output {
   readonly json: boolean;
+  /** The zone text output shows times in: the computer's (`TZ` when set). */
+  readonly timeZone: string;
   readonly #io: CliIo;
   readonly #color: boolean;
 
   constructor(io: CliIo, json: boolean) {
     this.#io = io;
     this.json = json;
+    this.timeZone = localTimeZone(io.env("TZ"));
     // https://no-color.org: any non-empty NO_COLOR disables colour.
     this.#color = io.stdoutIsTerminal && !io.env("NO_COLOR") && io.env("TERM") !== "dumb";
   }
@@ -37,6 +41,11 @@ export class Output {
   /** A warning on standard error, in both modes (JSON consumers read stdout only). */
   warn(text: string): void {
     this.#io.stderr(text + "\n");
+  }
+
+  /** An instant in the local zone with its offset: `2026-12-05 18:30:00 +01:00`. */
+  time(at: Date | number): string {
+    return formatLocalTime(at, this.timeZone);
   }
 
   bold(text: string): string {

@@ -56,7 +56,7 @@ const MAX_LOCATE_CANDIDATES = 16;
  */
 export interface S20ClientOptions {
   /**
-   * Local address to bind. Sockets are believed to reply to port 10000 of the requester, so
+   * Local address to bind (the CLI's `--hostname`). Sockets are believed to reply to port 10000 of the requester, so
    * by default a client binds 0.0.0.0:10000, or 127.0.0.1:10000 when every one of `targets`
    * is on loopback (Linux refuses a wildcard bind of a port that an emulator holds on
    * 127.0.0.x).

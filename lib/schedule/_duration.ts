@@ -22,14 +22,4 @@ export function parseDuration(text: string): Parsed<number> {
 }
 
 /** Writes seconds back in the file's notation (`1h15m`, `30m`, `0s`), for messages and output. */
-export function formatDuration(totalSeconds: number): string {
-  const sign = totalSeconds < 0 ? "-" : "";
-  let rest = Math.abs(totalSeconds);
-  const hours = Math.floor(rest / 3600);
-  rest -= hours * 3600;
-  const minutes = Math.floor(rest / 60);
-  const seconds = rest - minutes * 60;
-  const text = (hours > 0 ? `${hours}h` : "") + (minutes > 0 ? `${minutes}m` : "") +
-    (seconds > 0 ? `${seconds}s` : "");
-  return sign + (text === "" ? "0s" : text);
-}
+export { formatDuration } from "../util/duration.ts";

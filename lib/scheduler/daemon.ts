@@ -20,6 +20,7 @@ import { resolveSockets, type ScheduledSocket } from "./resolve_sockets.ts";
 import { readScheduleFileInWorker, type ScheduleFileRead } from "./_schedule_file.ts";
 import { StateStore } from "./state_store.ts";
 import { clockIsOff, type SyncReport, syncSchedule } from "./sync.ts";
+import { formatDuration } from "../util/duration.ts";
 
 /** The daemon re-checks wall time at least this often (suspend, clock steps; as croner does). */
 const MAX_SLEEP_MS = 30_000;
@@ -435,8 +436,8 @@ export class SchedulerDaemon {
         this.#log(
           "missed",
           `${event.socket} ${event.action} at ${event.local} (${describeRule(event)}): ${
-            Math.round(late / 1000)
-          } s late, past its ${graceMs / 1000} s grace${
+            formatDuration(late / 1000)
+          } late, past its ${formatDuration(graceMs / 1000)} grace${
             event.source.startsWith("window") ? "; the window state is set instead" : ""
           }`,
           {

@@ -1,4 +1,5 @@
 /** One line per decision of the daemon, as data; the CLI prints it as text or JSON lines. */
+import { formatLocalTime, localTimeZone } from "../util/local_time.ts";
 
 /**
  * What the daemon decided or saw.
@@ -63,7 +64,23 @@ export interface LogEntry {
 }
 
 /**
- * A log line for people: `2026-12-24T16:49:00Z fired        desk on (Away lights, host, 3 ms late)`.
+ * Options of {@linkcode formatLogText}.
+ *
+ * @example
+ * ```ts
+ * import type { LogTextOptions } from "@s20/s20/scheduler";
+ *
+ * const options: LogTextOptions = { timeZone: "Europe/Berlin" };
+ * ```
+ */
+export interface LogTextOptions {
+  /** The zone the line's time is shown in; the computer's own zone by default. */
+  readonly timeZone?: string;
+}
+
+/**
+ * A log line for people, its time in the local zone with its offset:
+ * `2026-12-24 17:49:00 +01:00 fired        desk on (Away lights, host, 3 ms late)`.
  *
  * @example
  * ```ts
@@ -73,10 +90,11 @@ export interface LogEntry {
  * ```
  *
  * @param entry The entry.
+ * @param options The zone to show the time in.
  * @returns One line, without a newline.
  */
-export function formatLogText(entry: LogEntry): string {
-  const when = entry.at.toISOString().replace(/\.\d{3}Z$/, "Z");
+export function formatLogText(entry: LogEntry, options: LogTextOptions = {}): string {
+  const when = formatLocalTime(entry.at, options.timeZone ?? localTimeZone());
   return `${when} ${entry.kind.padEnd(12)} ${entry.message}`;
 }
 

@@ -10,7 +10,13 @@ export {
   ScheduleIssuesError,
   SchedulerDaemon,
 } from "./daemon.ts";
-export { formatLogJson, formatLogText, type LogEntry, type LogKind } from "./log_entry.ts";
+export {
+  formatLogJson,
+  formatLogText,
+  type LogEntry,
+  type LogKind,
+  type LogTextOptions,
+} from "./log_entry.ts";
 export {
   MAX_SKEW_MS,
   type SocketSyncReport,
@@ -23,7 +29,7 @@ export {
   type ResolveSocketsOptions,
   type ScheduledSocket,
 } from "./resolve_sockets.ts";
-export { ownerLabel, ownerOf } from "./owned_timers.ts";
+export { ownerLabel, ownerOf, ownerRule } from "./owned_timers.ts";
 export { StateStore, type UnreadableState } from "./state_store.ts";
 // The types the scheduler's API mentions (client, codec, schedule), so this entry point
 // documents itself.

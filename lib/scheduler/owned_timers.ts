@@ -50,6 +50,34 @@ export function ownerOf(record: TimerRecord): string | null {
   return text.startsWith(LABEL_PREFIX) ? text.slice(LABEL_PREFIX.length).trimEnd() : null;
 }
 
+/**
+ * The rule of `rules` that owns a record, or `null` (another program's record, or a rule the
+ * schedule no longer has). Labels keep the first 12 characters of a rule id.
+ *
+ * @example
+ * ```ts
+ * import { ownerLabel, ownerRule } from "@s20/s20/scheduler";
+ * import assert from "node:assert/strict";
+ *
+ * const record = { id: 1, label: ownerLabel("evening"), on: true, year: 2026, month: 12,
+ *   day: 1, hour: 19, minute: 0, second: 0, weekly: true, days: 0x7f };
+ * assert.equal(ownerRule(record, [{ id: "evening", name: "Evening" }])?.name, "Evening");
+ * ```
+ *
+ * @param record A table-3 record.
+ * @param rules The schedule's rules (anything with an `id`).
+ * @returns The owning rule, or `null`.
+ */
+export function ownerRule<R extends { readonly id: string }>(
+  record: TimerRecord,
+  rules: readonly R[],
+): R | null {
+  const owner = ownerOf(record);
+  if (owner === null) return null;
+  const width = LABEL_LENGTH - LABEL_PREFIX.length;
+  return rules.find((r) => r.id.slice(0, width) === owner) ?? null;
+}
+
 /** What makes two planned device events the same timer record. */
 function recordKey(event: PlannedEvent): string {
   const t = event.timer!;

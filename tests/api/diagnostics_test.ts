@@ -40,9 +40,9 @@ Deno.test("s20 doctor names the running daemon and discovers through it", async 
 });
 
 Deno.test("--direct while the daemon owns the port says so and how to go through it", async () => {
-  await using daemon = await startDaemon(["serve", "--bind", "127.0.108.1", "--port", "10000"]);
+  await using daemon = await startDaemon(["serve", "--hostname", "127.0.108.1", "--port", "10000"]);
   const env = { S20_DAEMON: daemon.socket };
-  const args = ["status", "127.0.108.2", "--bind", "127.0.108.1", "--port", "10000"];
+  const args = ["status", "127.0.108.2", "--hostname", "127.0.108.1", "--port", "10000"];
   const direct = await run([...args, "--direct"], { env });
   assert.equal(direct.code, 1);
   assert.match(direct.err, /another program owns the port/);

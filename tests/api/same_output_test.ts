@@ -64,7 +64,7 @@ const COMMANDS: string[][] = [
 function normalise(text: string): string {
   return text
     .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, "<time>")
-    .replace(/\b\d\d:\d\d:\d\d (ac:cf)/g, "<hh:mm:ss> $1")
+    .replace(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d\d:\d\d/g, "<local time>")
     .replace(/[+-]\d+\.\d s/g, "<skew>")
     .replace(/"(skewMs|clockSkew|uncertaintyMs|raw)":-?\d+/g, '"$1":<n>')
     .replace(/"attempts":\d+/g, '"attempts":<n>')

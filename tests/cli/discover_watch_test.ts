@@ -4,11 +4,14 @@ import { isLoopback } from "../../lib/transport/ipv4.ts";
 
 Deno.test("s20 discover lists sockets once each, as a table and as JSON", async () => {
   await using sockets = await emulators(77);
-  const human = await run(["discover", ...net(77), "--wait", "400", "--names"]);
+  const human = await run(["discover", ...net(77), "--wait", "400"]);
   assert.equal(human.code, 0, human.err);
-  assert.match(human.out, /MAC\s+IP\s+MODEL\s+STATE\s+CLOCK\s+NAME/);
+  assert.match(human.out, /MAC\s+ALIAS\s+NAME\s+IP\s+MODEL\s+STATE\s+CLOCK/);
   for (const s of sockets) {
-    assert.match(human.out, new RegExp(`${s.mac}\\s+${s.address.hostname}\\s+SOC005\\s+off`));
+    assert.match(
+      human.out,
+      new RegExp(`${s.mac}\\s+-\\s+-\\s+${s.address.hostname}\\s+SOC005\\s+off`),
+    );
   }
   assert.match(human.err, /3 sockets found/);
   const json = await run(["discover", ...net(77), "--wait", "400", "--json"]);
@@ -69,7 +72,7 @@ Deno.test("s20 doctor reports interfaces, the port, and findings as JSON", async
     "doctor",
     "--port",
     "0",
-    "--bind",
+    "--hostname",
     "127.0.0.1",
     "--target",
     "127.0.80.0/30",
@@ -94,7 +97,7 @@ Deno.test("s20 doctor reports interfaces, the port, and findings as JSON", async
 Deno.test("s20 doctor names the program holding the port", async () => {
   const holder = Deno.listenDatagram({ transport: "udp", hostname: "127.0.81.1", port: 10000 });
   try {
-    const { out } = await run(["doctor", "--bind", "127.0.81.1", "--json"], {
+    const { out } = await run(["doctor", "--hostname", "127.0.81.1", "--json"], {
       env: { S20_DAEMON: "off" },
     });
     const report = JSON.parse(out);

@@ -43,7 +43,10 @@ Deno.test("an impossible IP or port is a usage error naming it", async () => {
     /socket '127.0.0.1:70000' has a bad port \('70000'\); a port is a whole number from 1 to 65535/,
   );
   await usageError(["on", "127.0.0.1", "--port", "70000"], /--port must be a whole number/);
-  await usageError(["on", "127.0.0.1", "--bind", "256.1.1.1"], /--bind must be a local IPv4/);
+  await usageError(
+    ["on", "127.0.0.1", "--hostname", "256.1.1.1"],
+    /--hostname must be a local IPv4/,
+  );
 });
 
 Deno.test("every socket argument is checked before the first one is looked up", async () => {

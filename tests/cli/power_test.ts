@@ -11,7 +11,7 @@ Deno.test("s20 on/off/toggle/status switch sockets and report them, human and JS
 
   const off = await run(["off", a!.mac, ...net(70), "--json"]);
   assert.equal(off.code, 0, off.err);
-  assert.deepEqual(JSON.parse(off.out), [{ target: a!.mac, mac: a!.mac, on: false }]);
+  assert.deepEqual(JSON.parse(off.out), [{ target: a!.mac, mac: a!.mac, alias: null, on: false }]);
   assert.equal(a!.device.on, false);
 
   const toggle = await run(["toggle", `${b!.mac}@127.0.70.3`, ...net(70), "--json"]);
@@ -19,7 +19,7 @@ Deno.test("s20 on/off/toggle/status switch sockets and report them, human and JS
 
   const status = await run(["status", "--all", ...net(70)]);
   assert.equal(status.code, 0, status.err);
-  assert.match(status.out, /SOCKET\s+MAC\s+IP\s+STATE/);
+  assert.match(status.out, /SOCKET\s+MAC\s+ALIAS\s+NAME\s+IP\s+STATE/);
   assert.equal(status.out.trim().split("\n").length, 4);
 
   const json = await run(["status", "--all", ...net(70), "--json"]);

@@ -43,9 +43,9 @@ Deno.test("s20 info/rename/icon/timezone/lock/unlock/autooff change only what th
   assert.equal((await run(["unlock", `${sockets[0]!.mac}@${ip}`, ...NET])).code, 0);
   assert.equal(device.socketData.discoverable, true);
 
-  assert.match((await run(["autooff", ip, "15m", ...NET])).out, /auto-off after 900 s/);
+  assert.match((await run(["autooff", ip, "15m", ...NET])).out, /auto-off after 15m/);
   assert.equal(device.socketData.autoOffSeconds, 900);
-  assert.match((await run(["autooff", ip, ...NET])).out, /after 900 s/);
+  assert.match((await run(["autooff", ip, ...NET])).out, /after 15m/);
   assert.match((await run(["autooff", ip, "off", ...NET])).out, /auto-off off/);
   assert.equal((await run(["autooff", ip, "soon", ...NET])).code, 2);
 });
@@ -61,7 +61,7 @@ Deno.test("s20 clock shows the skew and --sync sets it; countdown starts, shows 
   assert.ok(sockets[1]!.device.deviceTime !== null);
 
   assert.match((await run(["countdown", ip, ...NET])).out, /no countdown/);
-  assert.match((await run(["countdown", ip, "10m", "--action", "on", ...NET])).out, /on in 600 s/);
+  assert.match((await run(["countdown", ip, "10m", "--action", "on", ...NET])).out, /on in 10m/);
   const json = JSON.parse((await run(["countdown", ip, ...NET, "--json"])).out);
   assert.equal(json.countdown.action, "on");
   assert.match((await run(["countdown", ip, "cancel", ...NET])).out, /cancelled/);

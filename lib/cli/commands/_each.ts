@@ -44,7 +44,11 @@ export function report<T>(
   json: (value: T, target: Target) => Record<string, unknown>,
 ): number {
   const entries = outcomes.map((o) => {
-    const base = { target: o.target.label, mac: o.target.socket.mac };
+    const base = {
+      target: o.target.label,
+      mac: o.target.socket.mac,
+      alias: aliasOfTarget(ctx, o.target),
+    };
     if (o.error !== undefined) {
       ctx.out.warn(
         `s20: ${ctx.out.red("error")}: ${o.target.label}: ${(o.error as Error).message}`,
@@ -55,6 +59,16 @@ export function report<T>(
   });
   ctx.out.data(entries);
   return exitFor(outcomes);
+}
+
+/** The alias of a resolved socket (the one typed, or the one its MAC or IP has in the config). */
+export function aliasOfTarget(ctx: CommandContext, target: Target): string | null {
+  const { socket } = target;
+  return ctx.aliasOf({
+    label: target.label,
+    mac: socket.mac,
+    ip: socket.address?.hostname ?? null,
+  });
 }
 
 /** A socket's label for humans: the name typed, and the MAC when that differs. */

@@ -26,7 +26,7 @@ export const clockCommand: CommandSpec = {
       const r = o.value!;
       const text = r.time === null
         ? ctx.out.red("unset (lost after a power cut)")
-        : `${r.time.toISOString()} (${r.skewMs! >= 0 ? "+" : ""}${
+        : `${ctx.out.time(r.time)} (${r.skewMs! >= 0 ? "+" : ""}${
           (r.skewMs! / 1000).toFixed(1)
         } s)`;
       ctx.out.line(`${labelOf(o.target)}: ${text}${sync ? " — set" : ""}`);

@@ -2,6 +2,7 @@ import type { CommandSpec } from "../command.ts";
 import { UsageError } from "../usage_error.ts";
 import { labelOf } from "./_each.ts";
 import { durationArg } from "./settings.ts";
+import { formatDuration } from "../../util/duration.ts";
 
 export const countdownCommand: CommandSpec = {
   name: "countdown",
@@ -29,18 +30,21 @@ export const countdownCommand: CommandSpec = {
       throw new UsageError(`--action must be 'on' or 'off', not '${action}'`, "countdown");
     }
     const [target] = await ctx.resolve(ctx.positionals.slice(0, 1));
-    const label = labelOf(target!);
+    // After the first call, since a socket named by IP learns its MAC then.
+    const label = () => labelOf(target!);
     if (arg === undefined) {
       const countdown = await ctx.out.progress("Reading countdown", target!.socket.countdown());
       ctx.out.line(
-        `${label}: ${countdown ? `${countdown.action} in ${countdown.seconds} s` : "no countdown"}`,
+        `${label()}: ${
+          countdown ? `${countdown.action} in ${formatDuration(countdown.seconds)}` : "no countdown"
+        }`,
       );
       ctx.out.data({ target: target!.label, countdown });
       return;
     }
     if (arg === "cancel") {
       await ctx.out.progress("Cancelling", target!.socket.cancelCountdown());
-      ctx.out.line(`${label}: countdown cancelled`);
+      ctx.out.line(`${label()}: countdown cancelled`);
       ctx.out.data({ target: target!.label, countdown: null });
       return;
     }
@@ -48,7 +52,7 @@ export const countdownCommand: CommandSpec = {
       "Starting countdown",
       target!.socket.setCountdown(seconds!, { action }),
     );
-    ctx.out.line(`${label}: ${countdown.action} in ${countdown.seconds} s`);
+    ctx.out.line(`${label()}: ${countdown.action} in ${formatDuration(countdown.seconds)}`);
     ctx.out.data({ target: target!.label, countdown });
   },
 };

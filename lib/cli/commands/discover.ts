@@ -2,7 +2,7 @@ import type { CommandSpec } from "../command.ts";
 import { EXIT } from "../usage_error.ts";
 import { integerFlag } from "../args.ts";
 import type { DiscoveredSocket } from "../../client/client.ts";
-import { S20Error } from "../../errors.ts";
+import { readName } from "../names.ts";
 
 function skew(ms: number | null): string {
   if (ms === null) return "unset";
@@ -13,21 +13,27 @@ function skew(ms: number | null): string {
 export const discoverCommand: CommandSpec = {
   name: "discover",
   summary: "find sockets on the network",
-  usage: "discover [--target ADDR]... [--wait MS] [--names]",
+  usage: "discover [--target ADDR]... [--wait MS] [--no-names]",
   description: "Broadcasts on every IPv4 interface (and 255.255.255.255) several times through\n" +
     "the wait, and lists each socket once. Locked sockets answer only a probe that names\n" +
-    "their MAC: give --target MAC@IP.",
+    "their MAC: give --target MAC@IP. Each socket's alias (config file or schedule) and its\n" +
+    "own name (table 4, read from each socket) stand beside its MAC.",
   examples: [
     "s20 discover",
     "s20 discover --target 192.168.7.255 --target 10.0.0.0/24",
-    "s20 discover --target ac:cf:23:24:19:c0@192.168.1.30 --names",
+    "s20 discover --target ac:cf:23:24:19:c0@192.168.1.30",
+    "s20 discover --no-names   # skip reading each socket's name",
     "s20 discover --json",
   ],
   network: true,
   positionals: { max: 0 },
   options: {
     wait: { type: "string", value: "MS", description: "listen for MS milliseconds (default 3000)" },
-    names: { type: "boolean", description: "also read each socket's name (table 4)" },
+    "no-names": {
+      type: "boolean",
+      description: "do not read each socket's name (table 4): one request fewer per socket",
+    },
+    names: { type: "boolean", description: "names are read by default now", deprecated: true },
   },
   async run(ctx) {
     const wait = integerFlag(ctx.string("wait"), "wait", 100, 60_000) ?? 3000;
@@ -46,26 +52,24 @@ export const discoverCommand: CommandSpec = {
         ) found.push(socket);
       })(),
     );
+    const withNames = !ctx.bool("no-names");
     const names = new Map<string, string | null>();
-    if (ctx.bool("names")) {
+    if (withNames) {
       await ctx.out.progress(
         "Reading names",
         Promise.all(found.map(async (s) => {
-          try {
-            const data = await client.socket({ mac: s.mac, ip: s.ip, port: s.port }).info();
-            names.set(s.mac, data.name);
-          } catch (error) {
-            if (!(error instanceof S20Error)) throw error;
-            names.set(s.mac, null);
-          }
+          names.set(s.mac, await readName(client.socket({ mac: s.mac, ip: s.ip, port: s.port })));
         })),
       );
     }
     for (const e of probeErrors) ctx.out.note(`note: could not probe ${e}`);
+    const aliasOf = (s: DiscoveredSocket) => ctx.aliasOf({ mac: s.mac, ip: s.ip });
     ctx.out.data(
-      found.map((s) => ({
-        ...s,
-        ...(ctx.bool("names") ? { name: names.get(s.mac) ?? null } : {}),
+      found.map(({ mac, ...rest }) => ({
+        mac,
+        alias: aliasOf({ mac, ...rest }),
+        ...(withNames ? { name: names.get(mac) ?? null } : {}),
+        ...rest,
       })),
     );
     if (found.length === 0) {
@@ -75,14 +79,15 @@ export const discoverCommand: CommandSpec = {
       return EXIT.notFound;
     }
     ctx.out.table(
-      ["MAC", "IP", "MODEL", "STATE", "CLOCK", ...(ctx.bool("names") ? ["NAME"] : [])],
+      ["MAC", "ALIAS", ...(withNames ? ["NAME"] : []), "IP", "MODEL", "STATE", "CLOCK"],
       found.map((s) => [
         s.mac,
+        aliasOf(s) ?? "-",
+        ...(withNames ? [names.get(s.mac) ?? "-"] : []),
         s.port === 10000 ? s.ip : `${s.ip}:${s.port}`,
         s.model,
         ctx.out.state(s.on),
         skew(s.clockSkew),
-        ...(ctx.bool("names") ? [names.get(s.mac) ?? "-"] : []),
       ]),
     );
     ctx.out.note(`${found.length} socket${found.length === 1 ? "" : "s"} found.`);

@@ -67,7 +67,7 @@ export const doctorCommand: CommandSpec = {
         "This computer has no IPv4 network besides loopback: connect it to the network the sockets are on.",
       );
     }
-    const bind = ctx.string("bind") ?? "0.0.0.0";
+    const bind = ctx.string("hostname") ?? "0.0.0.0";
     const port = integerFlag(ctx.string("port"), "port", 0, 65535) ?? 10000;
     let portFree = true;
     try {

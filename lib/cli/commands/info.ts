@@ -3,6 +3,7 @@ import { formatOffset, zoneOffsetMinutes } from "../../protocol/zone.ts";
 import { ICONS } from "../../client/socket.ts";
 import type { SocketData } from "../../protocol/records.ts";
 import { redactSocketData } from "../../api/redact.ts";
+import { formatDuration } from "../../util/duration.ts";
 
 const ICON_NAMES = Object.fromEntries(Object.entries(ICONS).map(([k, v]) => [v, k]));
 
@@ -19,7 +20,10 @@ export function describeSocketData(data: SocketData): [string, string][] {
       }${data.timeZone}${data.halfHour ? " +½ h" : ""}${data.dst ? ", DST on" : ""})`,
     ],
     ["discoverable", data.discoverable ? "yes" : "no (locked)"],
-    ["auto-off", data.autoOffEnabled ? `${data.autoOffSeconds} s after switch-on` : "off"],
+    [
+      "auto-off",
+      data.autoOffEnabled ? `${formatDuration(data.autoOffSeconds)} after switch-on` : "off",
+    ],
     [
       "firmware",
       `${data.firmwareVersion} (hardware ${data.hardwareVersion}, Wi-Fi ${data.wifiFirmwareVersion})`,

@@ -330,7 +330,7 @@ export const pairCommand: CommandSpec = {
     ctx.out.line(`Paired: ${result.mac} at ${result.ip}`);
     ctx.out.line(`  name       ${result.name ?? "(never set)"}`);
     ctx.out.line(`  time zone  UTC${formatOffset(result.offsetMinutes)}`);
-    ctx.out.line(`  clock      ${result.clock?.toISOString() ?? "unset"}`);
+    ctx.out.line(`  clock      ${result.clock ? ctx.out.time(result.clock) : "unset"}`);
     ctx.out.data({
       paired: true,
       mode: p.mode,

@@ -1,5 +1,6 @@
 import type { CommandContext, CommandSpec } from "../command.ts";
-import { eachTarget, labelOf, report } from "./_each.ts";
+import { aliasOfTarget, eachTarget, labelOf, report } from "./_each.ts";
+import { readName } from "../names.ts";
 import { EXIT } from "../usage_error.ts";
 
 const TARGETS = { min: 0, name: "socket" } as const;
@@ -75,19 +76,25 @@ export const statusCommand: CommandSpec = {
       "Reading state",
       eachTarget(
         targets,
-        async (t) => ({ on: await t.socket.state(), ip: t.socket.address?.hostname ?? null }),
+        async (t) => {
+          const on = await t.socket.state();
+          // The stored name, read after the state so an unknown IP has its MAC first.
+          return { on, ip: t.socket.address?.hostname ?? null, name: await readName(t.socket) };
+        },
       ),
     );
     ctx.out.table(
-      ["SOCKET", "MAC", "IP", "STATE"],
+      ["SOCKET", "MAC", "ALIAS", "NAME", "IP", "STATE"],
       outcomes.filter((o) => o.error === undefined).map((o) => [
         o.target.label,
         o.target.socket.mac ?? "?",
+        aliasOfTarget(ctx, o.target) ?? "-",
+        o.value!.name ?? "-",
         o.value!.ip ?? "?",
         ctx.out.state(o.value!.on),
       ]),
     );
-    const code = report(ctx, outcomes, (v) => ({ ip: v.ip, on: v.on }));
+    const code = report(ctx, outcomes, (v) => ({ name: v.name, ip: v.ip, on: v.on }));
     if (code === EXIT.ok && ctx.bool("exit-code")) {
       return outcomes.every((o) => o.value!.on) ? EXIT.ok : 1;
     }

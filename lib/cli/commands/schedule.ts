@@ -119,7 +119,8 @@ const planCommand: CommandSpec = {
     }
     const result = plan(schedule, { from, days, capacity });
     ctx.out.data(result);
-    if (!ctx.out.json) ctx.io.stdout(formatPlanText(result));
+    // Text on a terminal or into a file ends with a newline, as every other command's output.
+    if (!ctx.out.json) ctx.io.stdout(formatPlanText(result) + "\n");
     return Promise.resolve(0);
   },
 };
@@ -271,7 +272,11 @@ const runCommand: CommandSpec = {
       horizonDays: integerFlag(ctx.string("horizon"), "horizon", 0, 60) ?? 7,
       watch: !ctx.bool("no-watch"),
       log: (entry) =>
-        ctx.io.stdout((format === "json" ? formatLogJson(entry) : formatLogText(entry)) + "\n"),
+        ctx.io.stdout(
+          (format === "json"
+            ? formatLogJson(entry)
+            : formatLogText(entry, { timeZone: ctx.out.timeZone })) + "\n",
+        ),
     });
     // Served before the first sync, so other commands work while it runs.
     const api: ApiServer | null = ctx.bool("no-api")

@@ -4,6 +4,7 @@ import { eachTarget, labelOf, report } from "./_each.ts";
 import { socketDataJson } from "./info.ts";
 import { ICONS } from "../../client/socket.ts";
 import { formatOffset, zoneOffsetMinutes } from "../../protocol/zone.ts";
+import { formatDuration } from "../../util/duration.ts";
 
 async function one(ctx: CommandContext) {
   const [target] = await ctx.resolve(ctx.positionals.slice(0, 1));
@@ -181,14 +182,18 @@ export const autooffCommand: CommandSpec = {
     if (arg === undefined) {
       const current = await ctx.out.progress("Reading auto-off", target.socket.autoOff());
       ctx.out.line(
-        `${labelOf(target)}: auto-off ${current === null ? "off" : `after ${current} s`}`,
+        `${labelOf(target)}: auto-off ${
+          current === null ? "off" : `after ${formatDuration(current)}`
+        }`,
       );
       ctx.out.data({ target: target.label, autoOff: current });
       return;
     }
     const data = await ctx.out.progress("Setting auto-off", target.socket.setAutoOff(seconds));
     const value = data.autoOffEnabled ? data.autoOffSeconds : null;
-    ctx.out.line(`${labelOf(target)}: auto-off ${value === null ? "off" : `after ${value} s`}`);
+    ctx.out.line(
+      `${labelOf(target)}: auto-off ${value === null ? "off" : `after ${formatDuration(value)}`}`,
+    );
     ctx.out.data({ target: target.label, autoOff: value });
   },
 };

@@ -5,6 +5,13 @@ import { labelOf } from "./_each.ts";
 import { maskDays, type TimerSpec, timerView, timerWhen } from "../../client/timer_spec.ts";
 import { parseDays } from "../../schedule/_days.ts";
 import { integerFlag } from "../args.ts";
+import { nextTimerFire } from "../../client/timer_next.ts";
+import { zoneOffsetMinutes } from "../../protocol/zone.ts";
+import type { TimerRecord } from "../../protocol/records.ts";
+import { ownerOf, ownerRule } from "../../scheduler/owned_timers.ts";
+import type { Rule } from "../../schedule/types.ts";
+import type { Output } from "../output.ts";
+import { readSchedule } from "./schedule.ts";
 
 /** A table-3 record as JSON (shared with the scheduler's reports). */
 export const timerJson = timerView;
@@ -16,27 +23,75 @@ async function one(ctx: CommandContext) {
 
 const SOCKET = { min: 1, max: 1, name: "socket" } as const;
 
+/** Who a record belongs to, for the OWNER column. */
+function ownerText(record: TimerRecord, rules: readonly Rule[] | null): string {
+  const id = ownerOf(record);
+  if (id === null) return "-";
+  if (rules === null) return `s20 rule ${id}`;
+  const rule = ownerRule(record, rules);
+  return rule === null
+    ? `s20 rule ${id} (not in the schedule)`
+    : `schedule (${rule.name ?? rule.id})`;
+}
+
+/** The NEXT column: the local time with its offset, or `-` for a record that will not fire. */
+function nextText(out: Output, next: number | null): string {
+  return next === null ? "-" : out.time(next);
+}
+
 const list: CommandSpec = {
   name: "list",
-  summary: "list a socket's timers",
-  usage: "timers list SOCKET",
-  examples: ["s20 timers list desk", "s20 timers list desk --json"],
+  summary: "list a socket's timers, who owns each and when it next fires",
+  usage: "timers list SOCKET [--schedule FILE]",
+  description: "NEXT is when each record next fires (from the socket's time zone, in yours).\n" +
+    "OWNER marks the records a schedule wrote: with --schedule FILE (or 'schedule:' in the\n" +
+    "config), the rule that owns each one.",
+  examples: [
+    "s20 timers list desk",
+    "s20 timers list desk --schedule schedules.yaml",
+    "s20 timers list desk --json",
+  ],
   network: true,
   positionals: SOCKET,
   async run(ctx) {
     const target = await one(ctx);
-    const timers = await ctx.out.progress("Reading timers", target.socket.timers());
-    ctx.out.data({ target: target.label, timers: timers.map(timerJson) });
+    const [timers, data] = await ctx.out.progress(
+      "Reading timers",
+      (async () => [await target.socket.timers(), await target.socket.info()] as const)(),
+    );
+    const path = ctx.schedulePath();
+    const rules = path === null ? null : readSchedule(ctx, path).rules;
+    const now = ctx.clock.now();
+    const offset = zoneOffsetMinutes(data);
+    const rows = timers.map((t) => {
+      const next = nextTimerFire(t, now, offset);
+      const rule = ownerOf(t);
+      return {
+        record: t,
+        next,
+        json: {
+          ...timerJson(t),
+          next: next === null ? null : new Date(next).toISOString(),
+          rule,
+          owned: rules === null ? null : ownerRule(t, rules) !== null,
+        },
+      };
+    });
+    ctx.out.data({ target: target.label, timers: rows.map((r) => r.json) });
     if (timers.length === 0) {
       ctx.out.line(`${labelOf(target)}: no timers`);
       return;
     }
     ctx.out.table(
-      ["ID", "ACTION", "TIME", "WHEN"],
-      timers.map((t) => {
-        const j = timerJson(t);
-        return [String(t.id), ctx.out.state(t.on), j.time, timerWhen(j)];
-      }),
+      ["ID", "ACTION", "TIME", "WHEN", "NEXT", "OWNER"],
+      rows.map(({ record, next, json }) => [
+        String(record.id),
+        ctx.out.state(record.on),
+        json.time,
+        timerWhen(json),
+        nextText(ctx.out, next),
+        ownerText(record, rules),
+      ]),
     );
   },
 };

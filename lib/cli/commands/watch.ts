@@ -1,6 +1,8 @@
 import type { CommandSpec } from "../command.ts";
-import { labelOf } from "./_each.ts";
+import { aliasOfTarget } from "./_each.ts";
+import { readName, socketTitle } from "../names.ts";
 import type { S20Event } from "../../client/events.ts";
+import type { Output } from "../output.ts";
 
 export const watchCommand: CommandSpec = {
   name: "watch",
@@ -26,28 +28,39 @@ export const watchCommand: CommandSpec = {
     const stop = duration
       ? AbortSignal.any([ctx.io.signal, AbortSignal.timeout(Number(duration))])
       : ctx.io.signal;
-    // Sockets named by IP learn their MAC on first contact, so label them when printing.
-    const labelFor = (mac: string) => {
-      const target = targets.find((t) => t.socket.mac === mac);
-      return target ? labelOf(target) : mac;
+    // Sockets named by IP learn their MAC on first contact, so name them when printing.
+    const names = new Map<string, string | null>();
+    const namesOf = (event: S20Event) => {
+      const target = targets.find((t) => t.socket.mac === event.mac);
+      const alias = target
+        ? aliasOfTarget(ctx, target)
+        : ctx.aliasOf({ mac: event.mac, ip: "ip" in event ? event.ip : null });
+      return { alias, name: names.get(event.mac) ?? null };
     };
     const events = client.events({ signal: stop, keepAlive: targets.map((t) => t.socket) });
     // Subscribing first gives each socket's current state as the first event.
-    await Promise.all(targets.map((t) => t.socket.state().catch(() => {})));
+    await Promise.all(targets.map(async (t) => {
+      await t.socket.state().catch(() => {});
+      if (t.socket.mac) names.set(t.socket.mac, await readName(t.socket));
+    }));
     ctx.out.note(
       `Watching ${
         targets.length > 0 ? `${targets.length} socket(s)` : "the network"
       }; Ctrl-C to stop.`,
     );
     for await (const event of events) {
-      ctx.out.data(event);
-      ctx.out.line(describe(event, labelFor(event.mac), ctx.out.state.bind(ctx.out)));
+      const known = namesOf(event);
+      ctx.out.data({ ...event, ...known });
+      const label = targets.find((t) => t.socket.mac === event.mac)?.label;
+      ctx.out.line(describe(event, socketTitle(event.mac, { ...known, label }), ctx.out));
     }
   },
 };
 
-function describe(event: S20Event, who: string, state: (on: boolean | null) => string): string {
-  const time = event.at.toISOString().slice(11, 19);
+/** One line per event, its time in the local zone with its offset. */
+function describe(event: S20Event, who: string, out: Output): string {
+  const time = out.time(event.at);
+  const state = (on: boolean | null) => out.state(on);
   switch (event.type) {
     case "state":
       return `${time} ${who} ${state(event.on)}`;
