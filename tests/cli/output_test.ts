@@ -169,9 +169,9 @@ Deno.test("aliases and socket names stand beside MACs: discover, status, watch a
   const on = JSON.parse((await run(["on", "127.0.167.3", ...NET, "--json"], env)).out);
   assert.deepEqual(on, [{ target: "127.0.167.3", mac: b, alias: "hall", on: true }]);
 
-  const watch = await run(["watch", "desk", ...NET, "--for", "300"], env);
+  const watch = await run(["watch", "desk", ...NET, "--for", "1500"], env);
   assert.match(lines(watch.out)[0]!, new RegExp(` desk "Desk lamp" \\(${a}\\) off$`));
-  const watchJson = await run(["watch", "desk", ...NET, "--for", "300", "--json"], env);
+  const watchJson = await run(["watch", "desk", ...NET, "--for", "1500", "--json"], env);
   const event = JSON.parse(lines(watchJson.out)[0]!);
   assert.deepEqual([event.mac, event.alias, event.name], [a, "desk", "Desk lamp"]);
 });
