@@ -37,8 +37,13 @@ import {
 } from "./listen_files.ts";
 import { currentUid, defaultDaemonPaths, type EnvReader, processEnv } from "./paths.ts";
 import { preparePrivateDir } from "./private_files.ts";
-import { allow, notFound } from "./routing.ts";
-import { noSchedule, scheduleRequest, type ScheduleSource } from "./schedule_routes.ts";
+import { allow, CALL, describeRoutes, notFound, type Route } from "./routing.ts";
+import {
+  noSchedule,
+  SCHEDULE_ROUTES,
+  scheduleRequest,
+  type ScheduleSource,
+} from "./schedule_routes.ts";
 import { SOCKET_ROUTES } from "./socket_routes.ts";
 import { eventToJson, socketMeta } from "./wire.ts";
 
@@ -135,31 +140,8 @@ export interface ApiServer extends AsyncDisposable {
   close(): Promise<void>;
 }
 
-/** Every endpoint, for `GET /v1` (and for people reading this file). */
-const ENDPOINTS = [
-  "GET /v1/health",
-  "GET /v1/discover?timeout=MS&target=ADDR",
-  "GET /v1/events?source=socket,schedule&keepalive=TARGET&format=ndjson|sse",
-  "GET /v1/sockets/{target}/state",
-  "POST /v1/sockets/{target}/power {on}",
-  "POST /v1/sockets/{target}/toggle",
-  "GET /v1/sockets/{target}/info",
-  "POST /v1/sockets/{target}/rename {name}",
-  "POST /v1/sockets/{target}/icon {icon}",
-  "POST /v1/sockets/{target}/timezone {zone, dst?, at?}",
-  "POST /v1/sockets/{target}/lock",
-  "POST /v1/sockets/{target}/unlock",
-  "POST /v1/sockets/{target}/remote-password {password}",
-  "GET|POST /v1/sockets/{target}/autooff {seconds}",
-  "GET /v1/sockets/{target}/clock",
-  "POST /v1/sockets/{target}/clock/sync",
-  "GET|POST|DELETE /v1/sockets/{target}/countdown {seconds, action?}",
-  "GET|POST|DELETE /v1/sockets/{target}/timers {on, time, days|date, id?}",
-  "PUT|PATCH|DELETE /v1/sockets/{target}/timers/{id}",
-  "GET /v1/schedule?next=N",
-  "GET /v1/schedule/plan?days=N&from=YYYY-MM-DD",
-  "POST /v1/schedule/reload",
-];
+/** Handles an endpoint outside the socket and schedule areas. */
+type TopHandler = (request: Request, url: URL) => Response | Promise<Response>;
 
 /** How long `close()` waits for responses (streams) to finish before it stops waiting. */
 const STOP_GRACE_MS = 1000;
@@ -332,32 +314,58 @@ class DaemonApi implements ApiServer {
     if (version !== "v1") throw notFound(method, url.pathname);
     if (area === undefined) {
       allow(method, ["GET"]);
-      return jsonResponse(200, { api: API_VERSION, endpoints: ENDPOINTS });
+      return jsonResponse(200, { api: API_VERSION, endpoints: this.#endpoints() });
     }
-    if (area === "sockets") return await this.#socketRequest(request, url, rest);
+    if (area === "sockets" && rest.length > 0) return await this.#socketRequest(request, url, rest);
     if (area === "schedule") {
       return await scheduleRequest(this.#scheduler, this.#clock, request, url, rest);
     }
-    if (rest.length > 0) throw notFound(method, url.pathname);
-    switch (area) {
-      case "health":
-        allow(method, ["GET"]);
-        return jsonResponse(200, {
-          ok: true,
-          api: API_VERSION,
-          mode: this.#scheduler ? "schedule" : "serve",
-          pid: Deno.pid,
-          startedAt: this.#startedAt.toISOString(),
-          streams: this.#streams,
-        });
-      case "discover":
-        allow(method, ["GET"]);
-        return discoverResponse(this.#controller, url, this.#stop.signal);
-      case "events":
-        allow(method, ["GET"]);
-        return this.#events(request, url);
-    }
-    throw notFound(method, url.pathname);
+    const route = rest.length === 0 ? this.#routes.get(area) : undefined;
+    if (!route) throw notFound(method, url.pathname);
+    const handler = route[method];
+    if (!handler) allow(method, Object.keys(route));
+    return await handler!(request, url);
+  }
+
+  /** The endpoints outside `/v1/sockets/{target}` and `/v1/schedule`, by path after `/v1/`. */
+  readonly #routes: ReadonlyMap<string, Route<TopHandler>> = new Map<string, Route<TopHandler>>([
+    ["health", { GET: () => this.#health() }],
+    [
+      "discover",
+      {
+        [CALL]: "?timeout=MS&target=ADDR",
+        GET: (_, url) => discoverResponse(this.#controller, url, this.#stop.signal),
+      },
+    ],
+    [
+      "events",
+      {
+        [CALL]: "?source=socket,schedule&keepalive=TARGET&format=ndjson|sse",
+        GET: (request, url) => this.#events(request, url),
+      },
+    ],
+  ]);
+
+  /** Every endpoint, for `GET /v1`: read from the route tables. */
+  #endpoints(): string[] {
+    const path = (key: string) => `sockets/{target}/${key.replace(":id", "{id}")}`;
+    const schedule = (key: string) => `schedule${key === "" ? "" : `/${key}`}`;
+    return describeRoutes([
+      ...this.#routes,
+      ...[...SOCKET_ROUTES].map(([key, route]) => [path(key), route] as const),
+      ...[...SCHEDULE_ROUTES].map(([key, route]) => [schedule(key), route] as const),
+    ]);
+  }
+
+  #health(): Response {
+    return jsonResponse(200, {
+      ok: true,
+      api: API_VERSION,
+      mode: this.#scheduler ? "schedule" : "serve",
+      pid: Deno.pid,
+      startedAt: this.#startedAt.toISOString(),
+      streams: this.#streams,
+    });
   }
 
   // ── Sockets ──────────────────────────────────────────────────────────────────────────

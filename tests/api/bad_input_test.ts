@@ -223,3 +223,27 @@ Deno.test("DaemonClient gives back the client's types and errors, never the remo
     (e) => e instanceof S20Error && e.code === "NO_SCHEDULE",
   );
 });
+
+Deno.test("every endpoint GET /v1 lists is routed: none answers 404 NOT_FOUND or 405", async () => {
+  await using d = await serving(103);
+  const { endpoints } = (await d.http.request("GET", "/v1")).json as { endpoints: string[] };
+  assert.ok(endpoints.length >= 20, endpoints.join("\n"));
+  for (const endpoint of endpoints) {
+    const [methods, path] = endpoint.split(" ") as [string, string];
+    const concrete = path.split("?")[0]!.replace("{target}", "127.0.103.9").replace("{id}", "1");
+    for (const method of methods.split("|")) {
+      const where = `${method} ${concrete}`;
+      if (concrete === "/v1/events") {
+        const stream = await d.http.open(concrete);
+        assert.equal(stream.status, 200, where);
+        await stream.body?.cancel();
+        continue;
+      }
+      const answer = await d.http.request(method, `${concrete}?timeout=1`, {
+        ...(method === "GET" || method === "DELETE" ? {} : { body: {} }),
+      });
+      assert.notEqual(answer.status, 405, where);
+      assert.notEqual(answer.json?.error?.code, "NOT_FOUND", `${where}: ${answer.text}`);
+    }
+  }
+});
