@@ -36,6 +36,7 @@ export {
 } from "./daemon_client.ts";
 export { DaemonInsecureError, DaemonUnavailableError } from "./errors.ts";
 export { type DaemonEndpoint, findDaemon, type FindDaemonOptions } from "./locate.ts";
+export type { KnownSocket } from "./socket_directory.ts";
 export { type DaemonPaths, defaultDaemonPaths, type EnvReader } from "./paths.ts";
 export {
   type ApiServer,

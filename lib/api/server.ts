@@ -45,6 +45,7 @@ import {
   type ScheduleSource,
 } from "./schedule_routes.ts";
 import { SOCKET_ROUTES } from "./socket_routes.ts";
+import { SocketDirectory } from "./socket_directory.ts";
 import { eventToJson, socketMeta } from "./wire.ts";
 
 export type { ScheduleSource } from "./schedule_routes.ts";
@@ -140,6 +141,14 @@ export interface ApiServer extends AsyncDisposable {
   close(): Promise<void>;
 }
 
+/**
+ * Whether a `{target}` is a schedule alias or a socket's name rather than a MAC or address
+ * (those, even mistyped, have a colon, an `@`, or only digits and dots).
+ */
+function namesASocket(target: string): boolean {
+  return !/[:@]/.test(target) && !/^[\d.]+$/.test(target);
+}
+
 /** Handles an endpoint outside the socket and schedule areas. */
 type TopHandler = (request: Request, url: URL) => Response | Promise<Response>;
 
@@ -166,6 +175,8 @@ class DaemonApi implements ApiServer {
   readonly #servers: Deno.HttpServer[] = [];
   readonly #pumps: Promise<void>[] = [];
   readonly #byAddress = new Map<string, SocketController>();
+  /** What the daemon knows of each socket: names, aliases, state, last seen. */
+  readonly #directory: SocketDirectory;
   readonly #startedAt = new Date();
   #streams = 0;
   #socketIno: number | null = null;
@@ -179,6 +190,11 @@ class DaemonApi implements ApiServer {
     this.#timeout = options.timeout ?? DEFAULT_TIMEOUT_MS;
     this.#heartbeatMs = options.heartbeatMs ?? 15_000;
     this.#hub = new EventHub<StreamItem>(options.streamQueue ?? 1000);
+    this.#directory = new SocketDirectory(
+      this.#controller,
+      () => this.#scheduler?.schedule ?? null,
+      this.#clock,
+    );
   }
 
   get streams(): number {
@@ -266,7 +282,10 @@ class DaemonApi implements ApiServer {
     const events = this.#controller.events({ signal });
     this.#pumps.push(
       (async () => {
-        for await (const event of events) emit("socket", { event: eventToJson(event) });
+        for await (const event of events) {
+          this.#directory.noteEvent(event);
+          emit("socket", { event: eventToJson(event) });
+        }
       })().catch((error) => this.#options.onError?.(error)),
     );
     if (this.#scheduler) {
@@ -331,10 +350,20 @@ class DaemonApi implements ApiServer {
   readonly #routes: ReadonlyMap<string, Route<TopHandler>> = new Map<string, Route<TopHandler>>([
     ["health", { GET: () => this.#health() }],
     [
+      "sockets",
+      { [CALL]: "?name=NAME&timeout=MS&via=ADDR", GET: (_, url) => this.#sockets(url) },
+    ],
+    [
       "discover",
       {
         [CALL]: "?timeout=MS&target=ADDR",
-        GET: (_, url) => discoverResponse(this.#controller, url, this.#stop.signal),
+        GET: (_, url) =>
+          discoverResponse(
+            this.#controller,
+            url,
+            this.#stop.signal,
+            (found) => this.#directory.noteFound(found),
+          ),
       },
     ],
     [
@@ -355,6 +384,32 @@ class DaemonApi implements ApiServer {
       ...[...SOCKET_ROUTES].map(([key, route]) => [path(key), route] as const),
       ...[...SCHEDULE_ROUTES].map(([key, route]) => [schedule(key), route] as const),
     ]);
+  }
+
+  /** Every socket known, or (`name`) the one an alias or stored name stands for, looked up. */
+  async #sockets(url: URL): Promise<Response> {
+    const name = url.searchParams.get("name");
+    if (name === null) return jsonResponse(200, { sockets: this.#directory.list() });
+    const timeout = integerParam(url.searchParams.get("timeout"), "timeout", 1, MAX_TIMEOUT_MS) ??
+      this.#timeout;
+    const via = url.searchParams.getAll("via");
+    for (const t of via) parseTarget(t);
+    return await this.#withDeadline(
+      timeout + QUEUE_ALLOWANCE_MS,
+      "GET /v1/sockets",
+      async (signal) => {
+        const found = await this.#directory.find(name, { timeout, signal, via });
+        const socket = await this.#socketFor(found, via, timeout, signal);
+        if (!this.#directory.list().some((s) => s.mac === socket.mac)) {
+          // An alias by address (or by MAC alone) the daemon has not heard yet: ask it.
+          await socket.state({ timeout, signal });
+          this.#directory.noteSocket(socket);
+        }
+        return jsonResponse(200, {
+          sockets: this.#directory.list().filter((s) => s.mac === socket.mac),
+        });
+      },
+    );
   }
 
   #health(): Response {
@@ -393,13 +448,20 @@ class DaemonApi implements ApiServer {
     ) ?? timeout + QUEUE_ALLOWANCE_MS;
     const via = url.searchParams.getAll("via");
     for (const t of via) parseTarget(t);
-    const parsed = parseSocketTarget(target!);
+    // A schedule alias or a socket's own name is looked up (in time) below.
+    const parsed = namesASocket(target!) ? null : parseSocketTarget(target!);
     const body = method === "GET" || method === "DELETE" ? {} : await readJson(request);
     const what = `${method} ${url.pathname}`;
     return await this.#withDeadline(deadline, what, async (signal) => {
-      const socket = await this.#socketFor(parsed, via, timeout, signal);
+      const socket = await this.#socketFor(
+        parsed ?? await this.#directory.find(target!, { timeout, signal, via }),
+        via,
+        timeout,
+        signal,
+      );
       try {
         const result = await handler!(socket, body, { timeout, signal }, id);
+        this.#directory.noteSocket(socket, (result.data as { name?: unknown } | undefined)?.name);
         return jsonResponse(200, { socket: socketMeta(socket), ...result });
       } catch (error) {
         if (statusOf(error) === 500) throw error;
@@ -503,7 +565,9 @@ class DaemonApi implements ApiServer {
       throw new HttpError(400, "INVALID_VALUE", "'format' must be ndjson or sse");
     }
     const kept = url.searchParams.getAll("keepalive").flatMap((s) => s.split(",")).filter(Boolean)
-      .map((t) => this.#handleFor(parseSocketTarget(t)));
+      .map((t) =>
+        this.#handleFor(namesASocket(t) ? this.#directory.known(t) : parseSocketTarget(t))
+      );
     const stop = new AbortController();
     // The client going away cancels the body (`request.signal` is not used; see above).
     const signal = AbortSignal.any([stop.signal, this.#stop.signal]);

@@ -6,6 +6,7 @@ import type { Controller } from "../client/controller.ts";
 import { openDaemon, openDirect } from "./backend.ts";
 import { DeviceNotFoundError, PortInUseError, S20Error } from "../errors.ts";
 import { findDaemon } from "../api/locate.ts";
+import { DaemonClient } from "../api/daemon_client.ts";
 import { DecodeError } from "../protocol/decode_error.ts";
 import { closest } from "../schedule/_suggest.ts";
 import { type Clock, systemClock } from "../time/clock.ts";
@@ -197,6 +198,12 @@ export async function main(
         return resolveTargets(tokens, {
           aliases: map,
           client: () => getClient(),
+          byName: (name) => {
+            const controller = getClient();
+            return controller instanceof DaemonClient
+              ? controller.byName(name, { timeout: timeoutMs })
+              : null;
+          },
           timeoutMs,
           all,
           progress: (label, work) => out.progress(label, work),
