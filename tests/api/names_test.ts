@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { DaemonClient } from "../../lib/api/daemon_client.ts";
 import { type Emulator, startEmulator } from "../../lib/emulator/emulator.ts";
 import { run } from "../helpers/cli_run.ts";
-import { startDaemon, tempDir } from "../helpers/daemon.ts";
+import { startScheduleRun, tempDir } from "../helpers/daemon.ts";
 
 const SCHEDULE = `
 timezone: Europe/London
@@ -37,20 +37,7 @@ Deno.test("beside 's20 schedule run', commands name sockets by alias and stored 
   }
   try {
     await using dir = await tempDir();
-    const file = `${dir.path}/home.yaml`;
-    await Deno.writeTextFile(file, SCHEDULE);
-    await using daemon = await startDaemon([
-      "schedule",
-      "run",
-      file,
-      "--port",
-      "0",
-      "--target",
-      "127.0.111.0/29",
-      "--state",
-      `${file}.state`,
-      "--no-watch",
-    ]);
+    await using daemon = await startScheduleRun(dir.path, SCHEDULE, ["--target", "127.0.111.0/29"]);
     // No --schedule, no --target, no config: only the daemon knows these names.
     const env = { S20_DAEMON: daemon.socket };
 

@@ -9,7 +9,7 @@ import { connect } from "../../lib/api/connect.ts";
 import { DaemonClient } from "../../lib/api/daemon_client.ts";
 import type { S20Event } from "../../lib/client/events.ts";
 import { emulators, run } from "../helpers/cli_run.ts";
-import { Http, s20Process, startDaemon, tempDir, until } from "../helpers/daemon.ts";
+import { Http, s20Process, startScheduleRun, tempDir, until } from "../helpers/daemon.ts";
 
 const NET = ["--target", "127.0.101.0/29", "--timeout", "2000"];
 
@@ -47,20 +47,8 @@ async function libraryScript(env: Record<string, string>): Promise<S20Event[]> {
 Deno.test("the CLI, other processes and a script work through 's20 schedule run' as it runs", async () => {
   await using sockets = await emulators(101);
   await using dir = await tempDir();
-  const file = `${dir.path}/home.yaml`;
-  await Deno.writeTextFile(file, SCHEDULE);
-  await using daemon = await startDaemon([
-    "schedule",
-    "run",
-    file,
-    "--port",
-    "0",
-    "--state",
-    `${file}.state`,
-    "--no-watch",
-    "--log-format",
-    "json",
-  ]);
+  await using daemon = await startScheduleRun(dir.path, SCHEDULE, ["--log-format", "json"]);
+  const file = daemon.file;
   const env = { S20_DAEMON: daemon.socket };
 
   // At once, while the daemon makes its first sync of the schedule's sockets. The processes

@@ -33,6 +33,21 @@ function inode(path: string): number | null {
   }
 }
 
+/**
+ * Writes `schedule` to a file in `dir` and runs `s20 schedule run` on it in-process (no UDP
+ * port 10000, state beside the file, no file watch), with `extra` flags.
+ */
+export async function startScheduleRun(
+  dir: string,
+  schedule: string,
+  extra: readonly string[] = [],
+): Promise<InProcessDaemon & { readonly file: string }> {
+  const file = `${dir}/home.yaml`;
+  await Deno.writeTextFile(file, schedule);
+  const args = ["--port", "0", "--state", `${file}.state`, "--no-watch", ...extra];
+  return Object.assign(await startDaemon(["schedule", "run", file, ...args]), { file });
+}
+
 /** A daemon run through `main()`, as `s20` would run it, stopped as by Ctrl-C. */
 export interface InProcessDaemon extends AsyncDisposable {
   /** The API's socket. */
