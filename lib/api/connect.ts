@@ -6,7 +6,7 @@ import { S20Client, type S20ClientOptions } from "../client/client.ts";
 import type { Controller } from "../client/controller.ts";
 import { DaemonClient } from "./daemon_client.ts";
 import { DaemonUnavailableError } from "./errors.ts";
-import { type DaemonEndpoint, findDaemon } from "./locate.ts";
+import { findDaemon } from "./locate.ts";
 import type { EnvReader } from "./paths.ts";
 
 /**
@@ -36,20 +36,20 @@ export interface ConnectOptions extends S20ClientOptions {
 }
 
 /**
- * Opens the route to a daemon found at `endpoint`: a {@linkcode DaemonClient} once the daemon
- * answers its health check, or `fallback()` when the daemon was not named explicitly and
- * nothing answers (a socket file left by a daemon that died).
+ * The one decision between the daemon and UDP, shared by {@linkcode connect} and the CLI: the
+ * running daemon's client once it answers its health check, or `null` when no daemon is
+ * named or found, or when the socket file at the default path was left by a daemon that died.
  *
- * @throws {DaemonUnavailableError} If an explicitly named daemon does not answer.
+ * @throws {DaemonInsecureError} If the daemon's socket is open to other users.
+ * @throws {DaemonUnavailableError} If `S20_DAEMON` names a daemon that does not answer.
  */
-export async function openDaemonRoute(
-  endpoint: DaemonEndpoint,
-  options: {
-    readonly timeout: number | undefined;
-    readonly targets: S20ClientOptions["targets"];
-    readonly fallback: () => Controller;
-  },
-): Promise<Controller> {
+export async function daemonRoute(options: {
+  readonly env?: EnvReader | undefined;
+  readonly timeout?: number | undefined;
+  readonly targets?: S20ClientOptions["targets"];
+}): Promise<DaemonClient | null> {
+  const endpoint = findDaemon(options.env ? { env: options.env } : {});
+  if (endpoint === null) return null;
   const daemon = new DaemonClient({
     ...endpoint,
     ...(options.timeout !== undefined ? { timeout: options.timeout } : {}),
@@ -61,7 +61,7 @@ export async function openDaemonRoute(
   } catch (error) {
     await daemon.close();
     if (!(error instanceof DaemonUnavailableError) || endpoint.explicit) throw error;
-    return options.fallback();
+    return null;
   }
 }
 
@@ -90,13 +90,8 @@ export async function openDaemonRoute(
  */
 export async function connect(options: ConnectOptions = {}): Promise<Controller> {
   const { direct = false, env, ...clientOptions } = options;
-  const open = () => new S20Client(clientOptions);
-  if (direct) return open();
-  const endpoint = findDaemon(env ? { env } : {});
-  if (endpoint === null) return open();
-  return await openDaemonRoute(endpoint, {
-    timeout: clientOptions.timeout,
-    targets: clientOptions.targets,
-    fallback: open,
-  });
+  const daemon = direct
+    ? null
+    : await daemonRoute({ env, timeout: clientOptions.timeout, targets: clientOptions.targets });
+  return daemon ?? new S20Client(clientOptions);
 }

@@ -7,6 +7,7 @@ import type { DiscoveredSocket, DiscoverOptions } from "../client/client.ts";
 import type { Controller, EventsOptions, SocketController } from "../client/controller.ts";
 import { EventHub } from "../client/event_hub.ts";
 import type { S20Event } from "../client/events.ts";
+import type { CallOptions } from "../client/socket.ts";
 import { type DiscoveryTarget, parseSocketTarget, type SocketTarget } from "../client/targets.ts";
 import { NetworkError, S20Error } from "../errors.ts";
 import type { Mac } from "../protocol/mac.ts";
@@ -20,6 +21,7 @@ import {
   QUEUE_ALLOWANCE_MS,
 } from "./limits.ts";
 import type { DaemonEndpoint } from "./locate.ts";
+import type { KnownSocket } from "./socket_directory.ts";
 import { discoveredFromJson, errorFromBody, eventFromJson, type SocketMeta } from "./wire.ts";
 
 /**
@@ -190,6 +192,53 @@ export class DaemonClient implements Controller {
       this.#sockets.set(key, socket);
     }
     return socket;
+  }
+
+  /**
+   * The socket the daemon knows by this name: an alias of the schedule it runs, or the name
+   * stored in the socket (its table 4, any case), looked up by the daemon when it has not met
+   * it yet. The handle names the socket by MAC and address.
+   *
+   * @throws {DeviceNotFoundError} If no alias or socket name matches.
+   *
+   * @example
+   * ```ts ignore
+   * import { DaemonClient } from "@s20/s20/api";
+   *
+   * await using daemon = new DaemonClient({ path: "/run/user/1000/s20/daemon.sock" });
+   * await (await daemon.byName("Kettle")).on();
+   * ```
+   */
+  async byName(name: string, options: CallOptions = {}): Promise<SocketController> {
+    await this.#streamsOpen();
+    const timeout = options.timeout ?? this.#timeout;
+    const json = await this.#connection.request("GET", "/v1/sockets", {
+      query: { name, timeout, ...(this.#targets ? { via: this.#targets.map(targetText) } : {}) },
+      signal: this.#signal(options.signal),
+      waitMs: timeout + QUEUE_ALLOWANCE_MS + CLIENT_MARGIN_MS,
+    }) as { sockets: KnownSocket[] };
+    const [found] = json.sockets;
+    if (!found) {
+      throw new S20Error("DAEMON_PROTOCOL", "The s20 daemon sent a malformed socket list");
+    }
+    return this.socket({
+      mac: found.mac,
+      ...(found.ip ? { ip: found.ip } : {}),
+      ...(found.port ? { port: found.port } : {}),
+    });
+  }
+
+  /**
+   * The sockets the daemon knows: MAC, address, stored name, the schedule's aliases, relay
+   * state and when each was last heard (ISO 8601).
+   */
+  async sockets(): Promise<KnownSocket[]> {
+    await this.#streamsOpen();
+    const json = await this.#connection.request("GET", "/v1/sockets", {
+      signal: this.#closing.signal,
+      waitMs: this.#timeout,
+    }) as { sockets: KnownSocket[] };
+    return json.sockets;
   }
 
   /** Finds sockets (the daemon probes), yielding each once as it answers. */
@@ -402,7 +451,9 @@ export class DaemonClient implements Controller {
       const timeout = options.timeout ?? this.#timeout;
       const deadline = timeout + QUEUE_ALLOWANCE_MS;
       const query: Record<string, string | number | string[]> = { timeout };
-      if (socket.key === socket.mac && this.#targets) query.via = this.#targets.map(targetText);
+      if (socket.key === socket.mac && this.#targets) {
+        query.via = this.#targets.map(targetText);
+      }
       const json = await this.#connection.request(
         method,
         `/v1/sockets/${encodeURIComponent(socket.key)}/${sub}`,

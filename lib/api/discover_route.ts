@@ -3,13 +3,22 @@
  * answers (and `{"probeError": …}` for a probe that could not be sent), so callers see sockets
  * as they come rather than at the end of the window.
  */
+import type { DiscoveredSocket } from "../client/client.ts";
 import type { Controller } from "../client/controller.ts";
 import { parseTarget } from "../client/targets.ts";
 import { integerParam } from "./http.ts";
 import { discoveredToJson, errorBody } from "./wire.ts";
 
-/** Starts a discovery for the request's `timeout` and `target`s; `signal` stops it. */
-export function discoverResponse(controller: Controller, url: URL, signal: AbortSignal): Response {
+/**
+ * Starts a discovery for the request's `timeout` and `target`s; `signal` stops it, and
+ * `onSocket` hears each socket found.
+ */
+export function discoverResponse(
+  controller: Controller,
+  url: URL,
+  signal: AbortSignal,
+  onSocket: (found: DiscoveredSocket) => void = () => {},
+): Response {
   const timeout = integerParam(url.searchParams.get("timeout"), "timeout", 1, 60_000) ?? 3000;
   const targets = url.searchParams.getAll("target");
   for (const t of targets) parseTarget(t);
@@ -32,7 +41,10 @@ export function discoverResponse(controller: Controller, url: URL, signal: Abort
       try {
         const next = await found.next();
         if (next.done) done = true;
-        else lines.push(JSON.stringify({ socket: discoveredToJson(next.value) }));
+        else {
+          onSocket(next.value);
+          lines.push(JSON.stringify({ socket: discoveredToJson(next.value) }));
+        }
       } catch (error) {
         lines.push(JSON.stringify(errorBody(error)));
         done = true;

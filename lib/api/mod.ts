@@ -37,6 +37,7 @@ export {
 export { DaemonInsecureError, DaemonUnavailableError } from "./errors.ts";
 export { type DaemonEndpoint, findDaemon, type FindDaemonOptions } from "./locate.ts";
 export type { ConnectionLimits } from "./limits.ts";
+export type { KnownSocket } from "./socket_directory.ts";
 export { type DaemonPaths, defaultDaemonPaths, type EnvReader } from "./paths.ts";
 export {
   type ApiServer,

@@ -9,7 +9,7 @@ import type { DaemonStatus } from "../scheduler/daemon.ts";
 import type { LogEntry } from "../scheduler/log_entry.ts";
 import type { Clock } from "../time/clock.ts";
 import { HttpError, integerParam, jsonResponse } from "./http.ts";
-import { allow, notFound } from "./routing.ts";
+import { allow, CALL, notFound, type Route } from "./routing.ts";
 
 /**
  * What the API needs of a schedule daemon (a `SchedulerDaemon` is one).
@@ -42,6 +42,25 @@ export function noSchedule(): HttpError {
   );
 }
 
+/** What a schedule endpoint gets: the daemon, the wall clock and the request's URL. */
+type ScheduleHandler = (scheduler: ScheduleSource, clock: Clock, url: URL) => Promise<Response>;
+
+/** The schedule's endpoints by path after `/v1/schedule` (`""` for itself), then by method. */
+export const SCHEDULE_ROUTES: ReadonlyMap<string, Route<ScheduleHandler>> = new Map<
+  string,
+  Route<ScheduleHandler>
+>([
+  ["", {
+    [CALL]: "?next=N",
+    GET: (scheduler, _, url) => Promise.resolve(statusResponse(scheduler, url)),
+  }],
+  ["plan", {
+    [CALL]: "?days=N&from=YYYY-MM-DD",
+    GET: (scheduler, clock, url) => Promise.resolve(planResponse(scheduler, clock, url)),
+  }],
+  ["reload", { POST: reloadResponse }],
+]);
+
 /** Answers `/v1/schedule`, `/v1/schedule/plan` and `/v1/schedule/reload` (`rest` after it). */
 export async function scheduleRequest(
   scheduler: ScheduleSource | null,
@@ -51,36 +70,41 @@ export async function scheduleRequest(
   rest: readonly string[],
 ): Promise<Response> {
   const method = request.method;
-  const what = rest.join("/");
-  if (what !== "" && what !== "plan" && what !== "reload") throw notFound(method, url.pathname);
+  const route = SCHEDULE_ROUTES.get(rest.join("/"));
+  if (!route) throw notFound(method, url.pathname);
   if (!scheduler) throw noSchedule();
-  if (what === "") {
-    allow(method, ["GET"]);
-    const next = integerParam(url.searchParams.get("next"), "next", 1, 1000) ?? 10;
-    const status = scheduler.status(next);
-    // The status without the plan, which can be long: `/v1/schedule/plan` gives it.
-    const lastSync = status.lastSync
-      ? {
-        at: status.lastSync.at,
-        dryRun: status.lastSync.dryRun,
-        deviceCapable: status.lastSync.deviceCapable,
-        sockets: status.lastSync.sockets,
-      }
-      : null;
-    return jsonResponse(200, { ...status, lastSync });
-  }
-  if (what === "reload") {
-    allow(method, ["POST"]);
-    if (!(await scheduler.reload())) {
-      throw new S20Error(
-        "SCHEDULE_INVALID",
-        "The schedule file has errors; the old schedule keeps running. See the daemon's log, " +
-          "or run 's20 schedule check FILE'",
-      );
+  const handler = route[method];
+  if (!handler) allow(method, Object.keys(route));
+  return await handler!(scheduler, clock, url);
+}
+
+function statusResponse(scheduler: ScheduleSource, url: URL): Response {
+  const next = integerParam(url.searchParams.get("next"), "next", 1, 1000) ?? 10;
+  const status = scheduler.status(next);
+  // The status without the plan, which can be long: `/v1/schedule/plan` gives it.
+  const lastSync = status.lastSync
+    ? {
+      at: status.lastSync.at,
+      dryRun: status.lastSync.dryRun,
+      deviceCapable: status.lastSync.deviceCapable,
+      sockets: status.lastSync.sockets,
     }
-    return jsonResponse(200, { reloaded: true });
+    : null;
+  return jsonResponse(200, { ...status, lastSync });
+}
+
+async function reloadResponse(scheduler: ScheduleSource): Promise<Response> {
+  if (!(await scheduler.reload())) {
+    throw new S20Error(
+      "SCHEDULE_INVALID",
+      "The schedule file has errors; the old schedule keeps running. See the daemon's log, " +
+        "or run 's20 schedule check FILE'",
+    );
   }
-  allow(method, ["GET"]);
+  return jsonResponse(200, { reloaded: true });
+}
+
+function planResponse(scheduler: ScheduleSource, clock: Clock, url: URL): Response {
   const schedule = scheduler.schedule;
   if (!schedule) {
     throw new HttpError(503, "NOT_READY", "The schedule is not loaded yet; try again shortly");

@@ -40,9 +40,15 @@ import {
 } from "./listen_files.ts";
 import { currentUid, defaultDaemonPaths, type EnvReader, processEnv } from "./paths.ts";
 import { preparePrivateDir } from "./private_files.ts";
-import { allow, notFound } from "./routing.ts";
-import { noSchedule, scheduleRequest, type ScheduleSource } from "./schedule_routes.ts";
+import { allow, CALL, describeRoutes, notFound, type Route } from "./routing.ts";
+import {
+  noSchedule,
+  SCHEDULE_ROUTES,
+  scheduleRequest,
+  type ScheduleSource,
+} from "./schedule_routes.ts";
 import { SOCKET_ROUTES } from "./socket_routes.ts";
+import { SocketDirectory } from "./socket_directory.ts";
 import { eventToJson, socketMeta } from "./wire.ts";
 
 export type { ScheduleSource } from "./schedule_routes.ts";
@@ -145,31 +151,16 @@ export interface ApiServer extends AsyncDisposable {
   close(): Promise<void>;
 }
 
-/** Every endpoint, for `GET /v1` (and for people reading this file). */
-const ENDPOINTS = [
-  "GET /v1/health",
-  "GET /v1/discover?timeout=MS&target=ADDR",
-  "GET /v1/events?source=socket,schedule&keepalive=TARGET&format=ndjson|sse",
-  "GET /v1/sockets/{target}/state",
-  "POST /v1/sockets/{target}/power {on}",
-  "POST /v1/sockets/{target}/toggle",
-  "GET /v1/sockets/{target}/info",
-  "POST /v1/sockets/{target}/rename {name}",
-  "POST /v1/sockets/{target}/icon {icon}",
-  "POST /v1/sockets/{target}/timezone {zone, dst?, at?}",
-  "POST /v1/sockets/{target}/lock",
-  "POST /v1/sockets/{target}/unlock",
-  "POST /v1/sockets/{target}/remote-password {password}",
-  "GET|POST /v1/sockets/{target}/autooff {seconds}",
-  "GET /v1/sockets/{target}/clock",
-  "POST /v1/sockets/{target}/clock/sync",
-  "GET|POST|DELETE /v1/sockets/{target}/countdown {seconds, action?}",
-  "GET|POST|DELETE /v1/sockets/{target}/timers {on, time, days|date, id?}",
-  "PUT|PATCH|DELETE /v1/sockets/{target}/timers/{id}",
-  "GET /v1/schedule?next=N",
-  "GET /v1/schedule/plan?days=N&from=YYYY-MM-DD",
-  "POST /v1/schedule/reload",
-];
+/**
+ * Whether a `{target}` is a schedule alias or a socket's name rather than a MAC or address
+ * (those, even mistyped, have a colon, an `@`, or only digits and dots).
+ */
+function namesASocket(target: string): boolean {
+  return !/[:@]/.test(target) && !/^[\d.]+$/.test(target);
+}
+
+/** Handles an endpoint outside the socket and schedule areas. */
+type TopHandler = (request: Request, url: URL) => Response | Promise<Response>;
 
 /** How long `close()` waits for responses (streams) to finish before it stops waiting. */
 const STOP_GRACE_MS = 1000;
@@ -195,6 +186,8 @@ class DaemonApi implements ApiServer {
   readonly #limits: ConnectionLimits;
   readonly #pumps: Promise<void>[] = [];
   readonly #byAddress = new Map<string, SocketController>();
+  /** What the daemon knows of each socket: names, aliases, state, last seen. */
+  readonly #directory: SocketDirectory;
   readonly #startedAt = new Date();
   #streams = 0;
   #socketIno: number | null = null;
@@ -209,6 +202,11 @@ class DaemonApi implements ApiServer {
     this.#heartbeatMs = options.heartbeatMs ?? 15_000;
     this.#hub = new EventHub<StreamItem>(options.streamQueue ?? 1000);
     this.#limits = connectionLimits(options.limits);
+    this.#directory = new SocketDirectory(
+      this.#controller,
+      () => this.#scheduler?.schedule ?? null,
+      this.#clock,
+    );
   }
 
   get streams(): number {
@@ -292,7 +290,10 @@ class DaemonApi implements ApiServer {
     const events = this.#controller.events({ signal });
     this.#pumps.push(
       (async () => {
-        for await (const event of events) emit("socket", { event: eventToJson(event) });
+        for await (const event of events) {
+          this.#directory.noteEvent(event);
+          emit("socket", { event: eventToJson(event) });
+        }
       })().catch((error) => this.#options.onError?.(error)),
     );
     if (this.#scheduler) {
@@ -340,32 +341,94 @@ class DaemonApi implements ApiServer {
     if (version !== "v1") throw notFound(method, url.pathname);
     if (area === undefined) {
       allow(method, ["GET"]);
-      return jsonResponse(200, { api: API_VERSION, endpoints: ENDPOINTS });
+      return jsonResponse(200, { api: API_VERSION, endpoints: this.#endpoints() });
     }
-    if (area === "sockets") return await this.#socketRequest(request, url, rest);
+    if (area === "sockets" && rest.length > 0) return await this.#socketRequest(request, url, rest);
     if (area === "schedule") {
       return await scheduleRequest(this.#scheduler, this.#clock, request, url, rest);
     }
-    if (rest.length > 0) throw notFound(method, url.pathname);
-    switch (area) {
-      case "health":
-        allow(method, ["GET"]);
+    const route = rest.length === 0 ? this.#routes.get(area) : undefined;
+    if (!route) throw notFound(method, url.pathname);
+    const handler = route[method];
+    if (!handler) allow(method, Object.keys(route));
+    return await handler!(request, url);
+  }
+
+  /** The endpoints outside `/v1/sockets/{target}` and `/v1/schedule`, by path after `/v1/`. */
+  readonly #routes: ReadonlyMap<string, Route<TopHandler>> = new Map<string, Route<TopHandler>>([
+    ["health", { GET: () => this.#health() }],
+    [
+      "sockets",
+      { [CALL]: "?name=NAME&timeout=MS&via=ADDR", GET: (_, url) => this.#sockets(url) },
+    ],
+    [
+      "discover",
+      {
+        [CALL]: "?timeout=MS&target=ADDR",
+        GET: (_, url) =>
+          discoverResponse(
+            this.#controller,
+            url,
+            this.#stop.signal,
+            (found) => this.#directory.noteFound(found),
+          ),
+      },
+    ],
+    [
+      "events",
+      {
+        [CALL]: "?source=socket,schedule&keepalive=TARGET&format=ndjson|sse",
+        GET: (request, url) => this.#events(request, url),
+      },
+    ],
+  ]);
+
+  /** Every endpoint, for `GET /v1`: read from the route tables. */
+  #endpoints(): string[] {
+    const path = (key: string) => `sockets/{target}/${key.replace(":id", "{id}")}`;
+    const schedule = (key: string) => `schedule${key === "" ? "" : `/${key}`}`;
+    return describeRoutes([
+      ...this.#routes,
+      ...[...SOCKET_ROUTES].map(([key, route]) => [path(key), route] as const),
+      ...[...SCHEDULE_ROUTES].map(([key, route]) => [schedule(key), route] as const),
+    ]);
+  }
+
+  /** Every socket known, or (`name`) the one an alias or stored name stands for, looked up. */
+  async #sockets(url: URL): Promise<Response> {
+    const name = url.searchParams.get("name");
+    if (name === null) return jsonResponse(200, { sockets: this.#directory.list() });
+    const timeout = integerParam(url.searchParams.get("timeout"), "timeout", 1, MAX_TIMEOUT_MS) ??
+      this.#timeout;
+    const via = url.searchParams.getAll("via");
+    for (const t of via) parseTarget(t);
+    return await this.#withDeadline(
+      timeout + QUEUE_ALLOWANCE_MS,
+      "GET /v1/sockets",
+      async (signal) => {
+        const found = await this.#directory.find(name, { timeout, signal, via });
+        const socket = await this.#socketFor(found, via, timeout, signal);
+        if (!this.#directory.list().some((s) => s.mac === socket.mac)) {
+          // An alias by address (or by MAC alone) the daemon has not heard yet: ask it.
+          await socket.state({ timeout, signal });
+          this.#directory.noteSocket(socket);
+        }
         return jsonResponse(200, {
-          ok: true,
-          api: API_VERSION,
-          mode: this.#scheduler ? "schedule" : "serve",
-          pid: Deno.pid,
-          startedAt: this.#startedAt.toISOString(),
-          streams: this.#streams,
+          sockets: this.#directory.list().filter((s) => s.mac === socket.mac),
         });
-      case "discover":
-        allow(method, ["GET"]);
-        return discoverResponse(this.#controller, url, this.#stop.signal);
-      case "events":
-        allow(method, ["GET"]);
-        return this.#events(request, url);
-    }
-    throw notFound(method, url.pathname);
+      },
+    );
+  }
+
+  #health(): Response {
+    return jsonResponse(200, {
+      ok: true,
+      api: API_VERSION,
+      mode: this.#scheduler ? "schedule" : "serve",
+      pid: Deno.pid,
+      startedAt: this.#startedAt.toISOString(),
+      streams: this.#streams,
+    });
   }
 
   // ── Sockets ──────────────────────────────────────────────────────────────────────────
@@ -393,13 +456,20 @@ class DaemonApi implements ApiServer {
     ) ?? timeout + QUEUE_ALLOWANCE_MS;
     const via = url.searchParams.getAll("via");
     for (const t of via) parseTarget(t);
-    const parsed = parseSocketTarget(target!);
+    // A schedule alias or a socket's own name is looked up (in time) below.
+    const parsed = namesASocket(target!) ? null : parseSocketTarget(target!);
     const body = method === "GET" || method === "DELETE" ? {} : await readJson(request);
     const what = `${method} ${url.pathname}`;
     return await this.#withDeadline(deadline, what, async (signal) => {
-      const socket = await this.#socketFor(parsed, via, timeout, signal);
+      const socket = await this.#socketFor(
+        parsed ?? await this.#directory.find(target!, { timeout, signal, via }),
+        via,
+        timeout,
+        signal,
+      );
       try {
         const result = await handler!(socket, body, { timeout, signal }, id);
+        this.#directory.noteSocket(socket, (result.data as { name?: unknown } | undefined)?.name);
         return jsonResponse(200, { socket: socketMeta(socket), ...result });
       } catch (error) {
         if (statusOf(error) === 500) throw error;
@@ -503,7 +573,9 @@ class DaemonApi implements ApiServer {
       throw new HttpError(400, "INVALID_VALUE", "'format' must be ndjson or sse");
     }
     const kept = url.searchParams.getAll("keepalive").flatMap((s) => s.split(",")).filter(Boolean)
-      .map((t) => this.#handleFor(parseSocketTarget(t)));
+      .map((t) =>
+        this.#handleFor(namesASocket(t) ? this.#directory.known(t) : parseSocketTarget(t))
+      );
     const stop = new AbortController();
     // The client going away cancels the body (`request.signal` is not used; see above).
     const signal = AbortSignal.any([stop.signal, this.#stop.signal]);

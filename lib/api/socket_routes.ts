@@ -7,6 +7,7 @@ import type { SocketController } from "../client/controller.ts";
 import type { CallOptions, IconName } from "../client/socket.ts";
 import type { TimerSpec } from "../client/timer_spec.ts";
 import { redactSocketData } from "./redact.ts";
+import { CALL, type Route } from "./routing.ts";
 import { clockToJson, socketDataToJson, timerFromJson, timerToJson } from "./wire.ts";
 import type { SocketData } from "../protocol/records.ts";
 
@@ -48,14 +49,15 @@ function timerSpec(body: Record<string, unknown>): TimerSpec {
 }
 
 /** Endpoints by path after the target (`timers/:id` for one timer), then by method. */
-export const SOCKET_ROUTES: ReadonlyMap<string, Readonly<Record<string, SocketHandler>>> = new Map<
+export const SOCKET_ROUTES: ReadonlyMap<string, Route<SocketHandler>> = new Map<
   string,
-  Record<string, SocketHandler>
+  Route<SocketHandler>
 >([
   ["state", { GET: async (s, _, o) => ({ on: await s.state(o) }) }],
   [
     "power",
     {
+      [CALL]: "{on}",
       POST: async (s, b, o) => ({
         on: await s.setPower(field(b, "on", "true or false", isBoolean), o),
       }),
@@ -65,11 +67,15 @@ export const SOCKET_ROUTES: ReadonlyMap<string, Readonly<Record<string, SocketHa
   ["info", { GET: async (s, _, o) => data(await s.info(o)) }],
   [
     "rename",
-    { POST: async (s, b, o) => data(await s.rename(field(b, "name", "text", isString), o)) },
+    {
+      [CALL]: "{name}",
+      POST: async (s, b, o) => data(await s.rename(field(b, "name", "text", isString), o)),
+    },
   ],
   [
     "icon",
     {
+      [CALL]: "{icon}",
       POST: async (s, b, o) =>
         data(
           await s.setIcon(
@@ -83,6 +89,7 @@ export const SOCKET_ROUTES: ReadonlyMap<string, Readonly<Record<string, SocketHa
   [
     "timezone",
     {
+      [CALL]: "{zone, dst?, at?}",
       POST: async (s, b, o) => {
         const zone = field<string | number>(
           b,
@@ -109,6 +116,7 @@ export const SOCKET_ROUTES: ReadonlyMap<string, Readonly<Record<string, SocketHa
   [
     "remote-password",
     {
+      [CALL]: "{password}",
       POST: async (s, b, o) => {
         await s.setRemotePassword(field(b, "password", "text", isString), o);
         return {};
@@ -118,6 +126,7 @@ export const SOCKET_ROUTES: ReadonlyMap<string, Readonly<Record<string, SocketHa
   [
     "autooff",
     {
+      [CALL]: "{seconds}",
       GET: async (s, _, o) => ({ seconds: await s.autoOff(o) }),
       POST: async (s, b, o) =>
         data(
@@ -134,6 +143,7 @@ export const SOCKET_ROUTES: ReadonlyMap<string, Readonly<Record<string, SocketHa
   [
     "countdown",
     {
+      [CALL]: "{seconds, action?}",
       GET: async (s, _, o) => ({ countdown: await s.countdown(o) }),
       POST: async (s, b, o) => {
         const seconds = field<number>(b, "seconds", "a number of seconds", isNumber);
@@ -156,6 +166,7 @@ export const SOCKET_ROUTES: ReadonlyMap<string, Readonly<Record<string, SocketHa
   [
     "timers",
     {
+      [CALL]: "{on, time, days|date, id?}",
       GET: async (s, _, o) => ({ timers: (await s.timers(o)).map(timerToJson) }),
       POST: async (s, b, o) => ({ timer: timerToJson(await s.addTimer(timerSpec(b), o)) }),
       DELETE: async (s, _, o) => ({ removed: await s.clearTimers(o) }),
@@ -164,6 +175,7 @@ export const SOCKET_ROUTES: ReadonlyMap<string, Readonly<Record<string, SocketHa
   [
     "timers/:id",
     {
+      [CALL]: "{on, time, days|date} or a record",
       PUT: async (s, b, o, id) => ({
         timer: timerToJson(await s.putTimer(timerFromJson({ ...b, id }), o)),
       }),

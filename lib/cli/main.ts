@@ -3,9 +3,10 @@
  * and return an exit code. Never exits the process itself (the entry point does).
  */
 import type { Controller } from "../client/controller.ts";
-import { openController } from "./backend.ts";
+import { openDaemon, openDirect } from "./backend.ts";
 import { DeviceNotFoundError, PortInUseError, S20Error } from "../errors.ts";
 import { findDaemon } from "../api/locate.ts";
+import { DaemonClient } from "../api/daemon_client.ts";
 import { DecodeError } from "../protocol/decode_error.ts";
 import { closest } from "../util/suggest.ts";
 import { type Clock, systemClock } from "../time/clock.ts";
@@ -172,17 +173,28 @@ export async function main(
         config: flags.config as string | undefined,
         schedule: flags.schedule as string | undefined,
       });
+    const flagTargets = (flags.target as string[] | undefined) ?? [];
+    const targetsOf = () => flagTargets.length > 0 ? flagTargets : getConfig().targets;
+    // One decision, before the command runs: a daemon that answers, or UDP. A daemon that
+    // cannot be used is reported when the command first needs the sockets (`doctor` asks
+    // the daemon itself and reports it as a finding).
+    let routeError: unknown = null;
+    if (found.spec.network && found.spec.ownsPort !== true && !direct) {
+      try {
+        client = await openDaemon({ io, timeout: timeoutMs, targets: targetsOf() });
+      } catch (error) {
+        routeError = error;
+      }
+    }
     const getClient = (addresses: readonly string[] = []) => {
       if (client) return client;
-      const flagTargets = (flags.target as string[] | undefined) ?? [];
-      const targets = flagTargets.length > 0 ? flagTargets : getConfig().targets;
+      if (routeError !== null) throw routeError;
+      const targets = targetsOf();
       // Loopback sockets (an emulator) reply to 127.0.0.1; a wildcard bind of their port fails.
       const hosts = [...addresses, ...targets].map((a) => a.replace(/^.*@/, "").split(/[:/]/)[0]!);
       const hostname = hostnameFlag ??
         (hosts.length > 0 && hosts.every(isLoopback) ? "127.0.0.1" : "0.0.0.0");
-      client = openController({
-        io,
-        direct: flags.direct === true || found.spec.ownsPort === true,
+      client = openDirect({
         hostname,
         port: localPort ?? 10000,
         timeout: timeoutMs,
@@ -213,6 +225,12 @@ export async function main(
         return resolveTargets(tokens, {
           aliases: map,
           client: () => getClient(),
+          byName: (name) => {
+            const controller = getClient();
+            return controller instanceof DaemonClient
+              ? controller.byName(name, { timeout: timeoutMs })
+              : null;
+          },
           timeoutMs,
           all,
           progress: (label, work) => out.progress(label, work),

@@ -2,7 +2,7 @@
  * Turns what the user typed into socket handles: a MAC, an IP (`:port` allowed), `MAC@IP`,
  * an alias, or a socket's own name (found by discovery plus a read of each one's table 4).
  */
-import type { Controller } from "../client/controller.ts";
+import type { Controller, SocketController } from "../client/controller.ts";
 import { parseSocketTarget } from "../client/targets.ts";
 import { DeviceNotFoundError } from "../errors.ts";
 import { socketNames } from "../client/find_by_name.ts";
@@ -16,6 +16,8 @@ import type { Target } from "./command.ts";
 export interface ResolveOptions {
   readonly aliases: ReadonlyMap<string, Alias>;
   readonly client: () => Controller;
+  /** The daemon's handle for a name it resolves itself (its schedule's aliases, stored names). */
+  readonly byName?: (name: string) => Promise<SocketController> | null;
   readonly timeoutMs: number;
   readonly all?: boolean;
   readonly progress: <T>(label: string, work: Promise<T>) => Promise<T>;
@@ -100,6 +102,11 @@ export async function resolveTargets(
           ...(parsed.address ? { ip: parsed.address.hostname, port: parsed.address.port } : {}),
         }),
       });
+      continue;
+    }
+    const named = await options.byName?.(name);
+    if (named) {
+      out.push({ label: token, socket: named });
       continue;
     }
     names ??= new Map(

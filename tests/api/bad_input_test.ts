@@ -98,7 +98,7 @@ Deno.test("the API refuses bad input with 4xx and the CLI's error codes", async 
   });
   assert.equal(tooBig.status, 413);
 
-  for (const path of ["/v1/nope", "/v2/health", `${lamp}/nope`, "/v1/sockets", "/"]) {
+  for (const path of ["/v1/nope", "/v2/health", `${lamp}/nope`, "/"]) {
     const answer = await http.request("GET", path);
     assert.equal(answer.status, 404, path);
     assert.equal(answer.json.error.code, "NOT_FOUND", path);
@@ -246,4 +246,28 @@ Deno.test("DaemonClient gives back the client's types and errors, never the remo
     daemon.scheduleStatus(),
     (e) => e instanceof S20Error && e.code === "NO_SCHEDULE",
   );
+});
+
+Deno.test("every endpoint GET /v1 lists is routed: none answers 404 NOT_FOUND or 405", async () => {
+  await using d = await serving(103);
+  const { endpoints } = (await d.http.request("GET", "/v1")).json as { endpoints: string[] };
+  assert.ok(endpoints.length >= 20, endpoints.join("\n"));
+  for (const endpoint of endpoints) {
+    const [methods, path] = endpoint.split(" ") as [string, string];
+    const concrete = path.split("?")[0]!.replace("{target}", "127.0.103.9").replace("{id}", "1");
+    for (const method of methods.split("|")) {
+      const where = `${method} ${concrete}`;
+      if (concrete === "/v1/events") {
+        const stream = await d.http.open(concrete);
+        assert.equal(stream.status, 200, where);
+        await stream.body?.cancel();
+        continue;
+      }
+      const answer = await d.http.request(method, `${concrete}?timeout=1`, {
+        ...(method === "GET" || method === "DELETE" ? {} : { body: {} }),
+      });
+      assert.notEqual(answer.status, 405, where);
+      assert.notEqual(answer.json?.error?.code, "NOT_FOUND", `${where}: ${answer.text}`);
+    }
+  }
 });

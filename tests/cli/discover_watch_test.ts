@@ -171,7 +171,7 @@ Deno.test("s20 emulate runs emulated sockets until stopped", async () => {
   const stop = new AbortController();
   setTimeout(() => stop.abort(), 300);
   const { code, out } = await run(
-    ["emulate", "--count", "2", "--address", "127.0.84.2", "--port", "0", "--json"],
+    ["emulate", "--no-api", "--count", "2", "--address", "127.0.84.2", "--port", "0", "--json"],
     { signal: stop.signal },
   );
   assert.equal(code, 0);

@@ -25,7 +25,8 @@ async function emulate(
 ): Promise<Run> {
   const stop = new AbortController();
   const io = new BufferIo({ env: { HOME: "/nonexistent" }, signal: stop.signal });
-  const running = main(["emulate", ...args], io);
+  // --no-api: the default API socket is shared by every test on this machine.
+  const running = main(["emulate", "--no-api", ...args], io);
   let done = false;
   running.finally(() => (done = true));
   const addresses = (): NetAddress[] =>
@@ -167,6 +168,7 @@ Deno.test("scripts/emulate.ts (deno task emulate) runs as a process, prints 3 JS
       "run",
       "-A",
       script,
+      "--no-api",
       "--count",
       "3",
       "--json",

@@ -14,7 +14,20 @@ function s20(...args: string[]): Promise<Finished> {
 
 Deno.test("s20 emulate in one process and s20 commands in another just work", async () => {
   const emulate = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", S20, "emulate", "--count", "2", "--address", "127.0.85.2", "--json"],
+    // --no-api: these commands talk UDP themselves (tests/cli/quickstart_netns_test.ts runs
+    // the quick start, through the API, in a namespace of its own).
+    args: [
+      "run",
+      "-A",
+      S20,
+      "emulate",
+      "--no-api",
+      "--count",
+      "2",
+      "--address",
+      "127.0.85.2",
+      "--json",
+    ],
     cwd: ROOT,
     env: childEnv(),
     stdout: "piped",

@@ -20,7 +20,15 @@ Deno.test({
     const sockets = hosts.map((h, i) =>
       runIn(
         h.ns,
-        [EMULATE, "--address", "0.0.0.0", "--mac", `ac:cf:23:c0:ff:0${i + 1}`, "--json"],
+        [
+          EMULATE,
+          "--no-api",
+          "--address",
+          "0.0.0.0",
+          "--mac",
+          `ac:cf:23:c0:ff:0${i + 1}`,
+          "--json",
+        ],
         {
           timeoutMs: 30_000,
         },

@@ -11,6 +11,9 @@ import { type Clock, systemClock, VirtualClock } from "../../time/clock.ts";
 import { ipToNumber } from "../../transport/ipv4.ts";
 import type { FaultOptions } from "../../emulator/faults.ts";
 import { type EmulatorFleet, type FleetOptions, startFleet } from "../../emulator/fleet.ts";
+import { S20Client } from "../../client/client.ts";
+import type { ApiServer } from "../../api/server.ts";
+import { API_OPTIONS, startApiFromFlags } from "./serve.ts";
 
 /** The fleet the flags describe, and how to report it. */
 interface EmulateSetup {
@@ -91,6 +94,70 @@ function startFailure(error: unknown): S20Error | null {
   return null;
 }
 
+/** The emulate process as the daemon of its own sockets: a client for them and the local API. */
+interface FleetDaemon {
+  readonly api: ApiServer;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the fleet to other s20 commands, as `s20 serve` would: the sockets hold UDP port
+ * 10000 on their own addresses, so no other program could bind it to talk to them; this
+ * process does (on 127.0.0.1, or any port when they reply to the source port) and lets every
+ * other command and `connect()` through its API. `null`, with a warning, when it cannot.
+ */
+async function serveFleet(
+  ctx: CommandContext,
+  fleet: EmulatorFleet,
+  replyTo: "port10000" | "source",
+): Promise<FleetDaemon | null> {
+  let client: S20Client | null = null;
+  try {
+    client = new S20Client({
+      hostname: "127.0.0.1",
+      port: replyTo === "source" ? 0 : 10000,
+      timeout: ctx.timeoutMs,
+      clock: ctx.clock,
+      targets: fleet.emulators.map(({ address }) => `${address.hostname}:${address.port}`),
+    });
+    const api = await startApiFromFlags(ctx, client);
+    const owned = client;
+    return {
+      api,
+      close: async () => {
+        await api.close();
+        await owned.close();
+      },
+    };
+  } catch (error) {
+    await client?.close();
+    if (!(error instanceof S20Error)) throw error;
+    ctx.io.stderr(
+      `s20: warning: the sockets run, but other s20 commands cannot go through this process ` +
+        `(${error.message}). Name them by address with --direct, or stop the other program.\n`,
+    );
+    return null;
+  }
+}
+
+/** What to type next, with this fleet's names and MACs. */
+function nextSteps(fleet: EmulatorFleet, api: ApiServer): string {
+  const names = fleet.emulators.map((e) => e.device.socketData.name ?? e.mac);
+  const named = names[Math.min(2, names.length - 1)]!;
+  const quoted = /\s/.test(named) ? `'${named}'` : named;
+  const other = fleet.emulators[Math.min(1, fleet.emulators.length - 1)]!.mac;
+  return `Other s20 commands and connect() reach them through this process (API on ${
+    api.socket ?? api.url
+  }). In another terminal, try:\n` +
+    [
+      "s20 discover",
+      "s20 status --all",
+      `s20 on ${quoted}`,
+      `s20 off ${other}`,
+      "s20 watch",
+    ].map((line) => `  ${line}\n`).join("");
+}
+
 function waitForAbort(signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.resolve();
   return new Promise((resolve) =>
@@ -107,7 +174,9 @@ export const emulateCommand: CommandSpec = {
     "tables, timers, countdowns, seeded faults) until Ctrl-C, and prints one line per socket\n" +
     "(with --json one object: mac, address, port, name). Each answer waits as long as the real\n" +
     "socket took in the captures (a dc ack 13-257 ms, ...), drawn from --seed; --instant answers\n" +
-    "at once. Then, in another terminal: s20 discover --target 127.0.0.0/24, or s20 on 127.0.0.2.",
+    "at once. It also serves the local API, as 's20 serve' does, so in another terminal\n" +
+    "s20 discover, s20 on Kettle, s20 watch and scripts that call connect() reach the\n" +
+    "sockets through it (--no-api: serve none; then name sockets by address with --direct).",
   examples: [
     "s20 emulate --count 3",
     "s20 emulate --count 2 --loss 0.3 --seed 7 --json",
@@ -178,6 +247,11 @@ export const emulateCommand: CommandSpec = {
       description: "the sockets' clocks run N times faster than real time (default 1)",
     },
     announce: { type: "boolean", description: "send the 21 boot announcements at start" },
+    ...API_OPTIONS,
+    "no-api": {
+      type: "boolean",
+      description: "serve no API (other s20 commands then need --direct and an address)",
+    },
   },
   async run(ctx) {
     const { fleet: options, speed } = setupOf(ctx);
@@ -189,7 +263,11 @@ export const emulateCommand: CommandSpec = {
       if (clock instanceof VirtualClock) clock.dispose();
       throw startFailure(error) ?? error;
     }
+    let daemon: FleetDaemon | null = null;
     try {
+      if (!ctx.bool("no-api")) {
+        daemon = await serveFleet(ctx, fleet, options.replyTo ?? "port10000");
+      }
       for (const { mac, address, device } of fleet.emulators) {
         const name = device.socketData.name ?? "";
         ctx.io.stdout(
@@ -207,9 +285,11 @@ export const emulateCommand: CommandSpec = {
             speed === 1 ? "" : `, clocks at ${speed}x`
           }); stop with Ctrl+C\n`,
         );
+        if (daemon) ctx.io.stdout(nextSteps(fleet, daemon.api));
       }
       await waitForAbort(ctx.io.signal);
     } finally {
+      await daemon?.close();
       await fleet.close();
       if (clock instanceof VirtualClock) clock.dispose();
     }
