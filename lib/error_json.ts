@@ -20,7 +20,10 @@ export function errorJson(error: unknown): { error: Record<string, unknown> } {
   if (error instanceof DeviceTimeoutError) {
     Object.assign(details, { mac: error.mac, command: error.command, attempts: error.attempts });
   }
-  if (error instanceof DeviceNotFoundError) details.target = error.target;
+  // A target is echoed only while it is short: the message already quotes it, cut.
+  if (error instanceof DeviceNotFoundError && error.target.length <= 256) {
+    details.target = error.target;
+  }
   for (const key of ERROR_DETAILS) {
     const value = (error as Record<string, unknown> | null)?.[key];
     if (value !== undefined && value !== null) details[key] = value;

@@ -209,7 +209,9 @@ export function errorFromBody(value: unknown): Error {
     case "DEVICE_TIMEOUT":
       return new DeviceTimeoutError(String(e.mac), String(e.command), Number(e.attempts));
     case "DEVICE_NOT_FOUND": {
-      const target = String(e.target);
+      // A long target is not echoed (error_json.ts): the message, cut, is all there is.
+      if (typeof e.target !== "string") return new S20Error("DEVICE_NOT_FOUND", message);
+      const target = e.target;
       const prefix = `Cannot find socket ${quoted(target)}: `;
       return new DeviceNotFoundError(
         target,

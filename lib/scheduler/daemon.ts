@@ -43,6 +43,12 @@ const DEFAULT_CATCH_UP_S = 600;
 export interface DaemonOptions {
   /** The schedule file. */
   readonly file: string;
+  /**
+   * The file's schedule, already read and checked (the CLI reads it first to learn which
+   * sockets to reach): `start()` runs it instead of reading the file again, and `schedule`
+   * returns it from the start, so the API can resolve its aliases at once. Reloads read the file.
+   */
+  readonly schedule?: Schedule;
   /** How to reach the sockets (a client that owns UDP port 10000, usually). */
   readonly controller: Controller;
   /**
@@ -179,10 +185,9 @@ export class SchedulerDaemon {
     };
   }
 
-  /** The schedule being run. */
-  /** The schedule being run. */
+  /** The schedule being run (or about to be, when it was given before `start()`). */
   get schedule(): Schedule | null {
-    return this.#schedule;
+    return this.#schedule ?? this.#options.schedule ?? null;
   }
 
   /**
@@ -204,7 +209,9 @@ export class SchedulerDaemon {
         { level: "warn" },
       );
     }
-    const schedule = await this.#read();
+    const schedule = this.#options.schedule
+      ? { schedule: this.#options.schedule }
+      : await this.#read();
     if ("issues" in schedule) throw new ScheduleIssuesError(schedule.issues);
     this.#startedAt = new Date(this.#clock.now());
     this.#log("started", `running ${this.#options.file} in ${schedule.schedule.timezone}`);

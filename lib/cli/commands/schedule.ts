@@ -266,6 +266,7 @@ const runCommand: CommandSpec = {
     const controller = ctx.client(socketAddresses(schedule));
     const daemon = new SchedulerDaemon({
       file,
+      schedule,
       controller,
       clock: ctx.clock,
       statePath,
