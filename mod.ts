@@ -59,7 +59,13 @@ export {
   timerView,
   type Weekday,
 } from "./lib/client/timer_spec.ts";
-export { type PortOwner, udpPortOwners } from "./lib/transport/port_owner.ts";
+export {
+  type FindPortOwnersOptions,
+  findUdpPortOwners,
+  type PortOwner,
+  type PortOwnerSearch,
+  udpPortOwners,
+} from "./lib/transport/port_owner.ts";
 export { connect, type ConnectOptions } from "./lib/api/connect.ts";
 export { DaemonInsecureError, DaemonUnavailableError } from "./lib/api/errors.ts";
 export type { EnvReader } from "./lib/api/paths.ts";

@@ -32,6 +32,7 @@ Deno.test("mod.ts exports exactly the documented API", async () => {
     "encode",
     "factorySocketData",
     "findSocketByName",
+    "findUdpPortOwners",
     "formatOffset",
     "fromHex",
     "ipv4Interfaces",

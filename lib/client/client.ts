@@ -13,6 +13,7 @@ import { listenUdp } from "../transport/udp.ts";
 import { Deadline } from "./deadline.ts";
 import { Endpoint, type Incoming } from "./endpoint.ts";
 import { EventHub } from "./event_hub.ts";
+import { RepeatFilter } from "./event_repeats.ts";
 import type { S20Event } from "./events.ts";
 import { answersAt } from "./answers_at.ts";
 import { exchange, sameAddress } from "./exchange.ts";
@@ -33,7 +34,10 @@ import {
  * (docs/protocol.md#discovery).
  */
 const SOLICITED_WINDOW_MS = 2000;
-/** Report a reboot at most once a minute per socket (an announcement burst lasts ~63 s). */
+/**
+ * Report a reboot at most once per burst of announcements with an unset clock: the window
+ * starts again at each one (a burst lasts ~63 s, 3.17 s apart).
+ */
 const REBOOT_REPORT_INTERVAL_MS = 60_000;
 /** Sweeps send this many probes, then pause a millisecond, to spare slow Wi-Fi links. */
 const SWEEP_BATCH = 64;
@@ -176,6 +180,7 @@ export class S20Client implements Controller {
   #clock: Clock;
   #rtt = new RttEstimator();
   #events = new EventHub<S20Event>();
+  #repeats = new RepeatFilter();
   #sockets = new Map<Mac, S20Socket>();
   #rebootReported = new Map<Mac, number>();
   #known = new Registry<Mac, DiscoveredSocket>({
@@ -217,7 +222,7 @@ export class S20Client implements Controller {
       adopt: (socket, mac) => {
         if (!this.#sockets.has(mac)) this.#sockets.set(mac, socket);
       },
-      emit: (event) => this.#events.emit(event),
+      emit: (event) => this.#emit(event),
       session: () => (this.#session = (this.#session + 1) >>> 0),
     };
   }
@@ -309,6 +314,8 @@ export class S20Client implements Controller {
   /**
    * Iterates live events of every socket this client hears from. Sockets passed in
    * `keepAlive` are kept subscribed while the iteration runs, so their pushes keep coming.
+   * Each event comes once: the copies sockets send (a burst of 21 announcements, every push
+   * twice) are dropped.
    */
   events(options: EventsOptions = {}): AsyncIterableIterator<S20Event> {
     const { signal, keepAlive = [] } = options;
@@ -375,19 +382,24 @@ export class S20Client implements Controller {
     const at = new Date(now);
     const announced = performance.now() - this.#endpoint.lastProbeAt > SOLICITED_WINDOW_MS;
     if (announced) {
-      this.#events.emit({ type: "announce", mac: m.mac, ip: from.hostname, on: m.on, clock, at });
+      this.#emit({ type: "announce", mac: m.mac, ip: from.hostname, on: m.on, clock, at });
     }
     // A clock that reads unset (or went from set to unset) means the socket restarted.
     if (clock === null && (announced || (previous && previous.clock !== null))) {
       const last = this.#rebootReported.get(m.mac) ?? -Infinity;
+      this.#rebootReported.set(m.mac, now);
       if (now - last >= REBOOT_REPORT_INTERVAL_MS) {
-        this.#rebootReported.set(m.mac, now);
         const reason = announced
           ? "it announced itself with an unset clock"
           : "its clock was reset";
-        this.#events.emit({ type: "reboot", mac: m.mac, reason, at });
+        this.#emit({ type: "reboot", mac: m.mac, reason, at });
       }
     }
+  }
+
+  /** Hands an event to every stream, once: copies the socket sent are dropped here. */
+  #emit(event: S20Event): void {
+    if (!this.#repeats.isRepeat(event)) this.#events.emit(event);
   }
 
   async #send(address: NetAddress, message: MessageOf<"discover" | "discoverMac">): Promise<void> {

@@ -1,8 +1,11 @@
 /**
  * Who holds a UDP port, on Linux: `/proc/net/udp` maps the port to a socket inode, and
- * `/proc/PID/fd` links name that inode (`socket:[N]`). Best effort: other systems, or
- * processes of other users without root, give `null`.
+ * `/proc/PID/fd` links name that inode (`socket:[N]`). Deno (1.43 and later) reads `/proc` only
+ * under `--allow-all`, so {@link findUdpPortOwners} falls back on `ss` and `ps`, which need only
+ * `--allow-run=ss,ps`. Best effort: other systems, or processes of other users without root,
+ * give `null`.
  */
+import { ssPortOwners } from "./port_owner_ss.ts";
 
 /**
  * A process that owns a UDP port.
@@ -17,10 +20,32 @@
 export interface PortOwner {
   /** Process id, or `null` when the socket is visible but its process is not. */
   readonly pid: number | null;
-  /** Its command line, when readable. */
+  /** Its command line, when readable; else the program's name, when that is. */
   readonly command: string | null;
   /** The local address it bound. */
   readonly address: string;
+}
+
+/**
+ * What {@link findUdpPortOwners} found, and what it lacked.
+ *
+ * @example
+ * ```ts
+ * import type { PortOwnerSearch } from "@s20/s20";
+ *
+ * const search: PortOwnerSearch = { owners: [], source: null, needs: "--allow-run=ss,ps" };
+ * ```
+ */
+export interface PortOwnerSearch {
+  /** The sockets on the port and their processes, as far as they could be seen. */
+  readonly owners: PortOwner[];
+  /** Where the owners came from: `/proc`, the `ss` program, or nowhere. */
+  readonly source: "proc" | "ss" | null;
+  /**
+   * What would name the owners (or give their command lines) when it was missing: a Deno
+   * permission flag such as `--allow-run=ss,ps`, or a program to install; `null` when nothing was.
+   */
+  readonly needs: string | null;
 }
 
 function readText(path: string): string | null {
@@ -51,8 +76,17 @@ function procAddress(hex: string): string {
  * @returns The owners found; empty when none or when `/proc` is unavailable.
  */
 export function udpPortOwners(port: number): PortOwner[] {
+  return procPortOwners(port) ?? [];
+}
+
+/** The owners `/proc` shows, or `null` when Deno may not read it (only `--allow-all` may). */
+function procPortOwners(port: number): PortOwner[] | null {
+  // Without read permission, a read would prompt on a terminal: do not try.
+  if (Deno.permissions.querySync({ name: "read", path: "/proc/net/udp" }).state !== "granted") {
+    return null;
+  }
   const table = readText("/proc/net/udp");
-  if (table === null) return [];
+  if (table === null) return null;
   const inodes = new Map<string, string>();
   for (const line of table.split("\n").slice(1)) {
     const fields = line.trim().split(/\s+/);
@@ -101,4 +135,50 @@ export function udpPortOwners(port: number): PortOwner[] {
     if (!seen.has(inode)) owners.push({ pid: null, command: null, address });
   }
   return owners;
+}
+
+/** Options of {@link findUdpPortOwners}. */
+export interface FindPortOwnersOptions {
+  /**
+   * Keeps only the sockets that stop a bind of this address: the same address, or a wildcard
+   * (`0.0.0.0`, `::`) on either side. Default: every socket on the port.
+   */
+  readonly hostname?: string;
+}
+
+/** Whether a socket bound to `held` stops a bind of `wanted` on the same port. */
+function clashes(held: string, wanted: string): boolean {
+  const wildcard = (a: string) => a === "0.0.0.0" || a === "::" || a === "*";
+  return held === wanted || wildcard(held) || wildcard(wanted);
+}
+
+/**
+ * Finds the processes bound to a UDP port the best way the permissions allow: `/proc` (which
+ * Deno reads only under `--allow-all`), else `ss` and `ps` (`--allow-run=ss,ps`). Never prompts:
+ * a permission not granted is reported in `needs` instead.
+ *
+ * @example
+ * ```ts
+ * import { findUdpPortOwners } from "@s20/s20";
+ *
+ * const { owners, needs } = await findUdpPortOwners(10000, { hostname: "0.0.0.0" });
+ * for (const owner of owners) console.log(owner.pid, owner.command);
+ * if (needs) console.log(`run again with ${needs} to name them`);
+ * ```
+ *
+ * @param port The UDP port.
+ * @param options Which bind address the owners must stop.
+ * @returns The owners, where they came from, and what would name them when that was missing.
+ */
+export async function findUdpPortOwners(
+  port: number,
+  options: FindPortOwnersOptions = {},
+): Promise<PortOwnerSearch> {
+  const { hostname } = options;
+  const keep = (owners: PortOwner[]) =>
+    hostname === undefined ? owners : owners.filter((o) => clashes(o.address, hostname));
+  const fromProc = procPortOwners(port);
+  if (fromProc !== null) return { owners: keep(fromProc), source: "proc", needs: null };
+  const fromSs = await ssPortOwners(port);
+  return { ...fromSs, owners: keep(fromSs.owners) };
 }

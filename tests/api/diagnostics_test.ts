@@ -30,7 +30,7 @@ Deno.test("s20 doctor names the running daemon and discovers through it", async 
 
   assert.equal(await daemon.stop(), 0);
   const gone = await run(["doctor", ...NET, "--json"], { env });
-  assert.equal(gone.code, 0, gone.out + gone.err);
+  assert.equal(gone.code, 1, "a problem found is exit 1: " + gone.out + gone.err);
   const goneReport = JSON.parse(gone.out);
   assert.equal(goneReport.daemon, null);
   assert.ok(

@@ -43,6 +43,21 @@ Deno.test("a button press on the socket arrives as a state event", async () => {
   await events.return?.();
 });
 
+/** The types of the events that come within `ms` of each other, until a pause. */
+async function drain(events: AsyncIterableIterator<S20Event>, ms = 300): Promise<string[]> {
+  const types: string[] = [];
+  while (true) {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const next = await Promise.race([
+      events.next(),
+      new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), ms))),
+    ]);
+    clearTimeout(timer);
+    if (next === null || next.done) return types;
+    types.push(next.value.type);
+  }
+}
+
 Deno.test("a socket that reboots announces itself with an unset clock: a reboot event", async () => {
   const clock = new VirtualClock({ start: "2026-06-01T12:00:00Z" });
   await using client = new S20Client({ hostname: "127.0.0.1", port: 0, clock });
@@ -65,6 +80,9 @@ Deno.test("a socket that reboots announces itself with an unset clock: a reboot 
   );
   assert.ok(announce!.type === "announce" && announce!.clock === null && announce!.on === false);
   assert.ok(reboot!.type === "reboot" && /unset clock/.test(reboot!.reason));
+  // The rest of the burst (21 announcements, 3.17 s apart, over 63 s) are copies: no event.
+  await clock.advance(70_000, 5);
+  assert.deepEqual((await drain(events)).filter((t) => t === "announce" || t === "reboot"), []);
   clock.dispose();
   await events.return?.();
 });

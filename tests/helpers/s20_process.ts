@@ -12,6 +12,7 @@ export const PERMISSIONS: readonly string[] = [
   "--allow-write",
   "--allow-env",
   "--allow-sys",
+  "--allow-run=ss,ps",
 ];
 
 /** What a finished `s20` process left. */
@@ -47,4 +48,41 @@ export async function s20Process(
 ): Promise<Finished> {
   const { code, stdout, stderr } = await s20Command(args, env, permissions).output();
   return { code, out: new TextDecoder().decode(stdout), err: new TextDecoder().decode(stderr) };
+}
+
+/** An `s20` process left running: its pid, its first line of output, and how to stop it. */
+export interface Background extends AsyncDisposable {
+  readonly pid: number;
+  /** The first line it printed on standard output (`--json` commands: one JSON object). */
+  readonly firstLine: string;
+}
+
+/**
+ * Starts `s20 ARGS` and waits for its first line of output (a ready line); disposing sends
+ * SIGINT and waits for its end.
+ */
+export async function s20Background(
+  args: readonly string[],
+  env: Record<string, string> = {},
+  permissions: readonly string[] = PERMISSIONS,
+): Promise<Background> {
+  const child = s20Command(args, env, permissions).spawn();
+  const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  while (!text.includes("\n")) {
+    const { value, done } = await lines.read();
+    if (done) break;
+    text += value;
+  }
+  return {
+    pid: child.pid,
+    firstLine: text.split("\n")[0]!,
+    async [Symbol.asyncDispose]() {
+      child.kill("SIGINT");
+      lines.releaseLock();
+      await child.stdout.cancel().catch(() => {});
+      await child.stderr.cancel().catch(() => {});
+      await child.status;
+    },
+  };
 }

@@ -1,7 +1,9 @@
 import type { CommandSpec } from "../command.ts";
 import { loadConfig } from "../config.ts";
 import { ipv4Interfaces } from "../../transport/interfaces.ts";
-import { udpPortOwners } from "../../transport/port_owner.ts";
+import { findUdpPortOwners } from "../../transport/port_owner.ts";
+import { describeHolder, holderAdvice } from "./_port_holder.ts";
+import { EXIT } from "../usage_error.ts";
 import { listenUdp } from "../../transport/udp.ts";
 import { isLoopback } from "../../transport/ipv4.ts";
 import { PortInUseError } from "../../errors.ts";
@@ -52,7 +54,9 @@ export const doctorCommand: CommandSpec = {
   usage: "doctor [--wait MS]",
   description: "Lists this computer's interfaces and broadcast addresses, says who owns UDP\n" +
     "port 10000 (or which s20 daemon serves), probes the sockets named in your config by\n" +
-    "unicast, runs a discovery, and explains in plain words what it finds.",
+    "unicast, runs a discovery, and explains in plain words what it finds. It recognises\n" +
+    "s20's own daemon and emulator, and exits 1 when it finds a problem. Naming the program\n" +
+    "that holds the port needs --allow-run=ss,ps (or --allow-all, to read /proc).",
   examples: ["s20 doctor", "s20 doctor --json"],
   network: true,
   positionals: { max: 0 },
@@ -76,20 +80,26 @@ export const doctorCommand: CommandSpec = {
       if (!(error instanceof PortInUseError)) throw error;
       portFree = false;
     }
-    const owners = portFree ? [] : udpPortOwners(port);
+    const search = portFree
+      ? { owners: [], source: null, needs: null }
+      : await findUdpPortOwners(port, { hostname: bind });
     const { daemon, problem } = ctx.bool("direct")
       ? { daemon: null, problem: null }
       : await findRunningDaemon((name) => ctx.io.env(name));
+    const holders = search.owners.map((o) => describeHolder(o, daemon?.pid ?? null));
     // s20 commands would fail the same way: the probes below are skipped.
     if (problem) findings.push(problem);
     if (!daemon && !portFree) {
-      const who = owners.map((o) =>
-        o.pid ? `pid ${o.pid} (${o.command ?? "?"}) on ${o.address}` : `a process on ${o.address}`
-      )
-        .join("; ") || "another program";
       findings.push(
-        `UDP port ${port} is owned by ${who}. Sockets reply to port ${port}, so only one program ` +
-          "can talk to them: stop it, or run 's20 serve' / 's20 schedule run' and let other commands go through it.",
+        holders.length > 0
+          ? `UDP port ${port} is owned by ${
+            holders.map((h) => `${h.description} on ${h.address}`).join("; ")
+          }. ${holderAdvice(holders.map((h) => h.kind), port)}${
+            search.needs ? ` Run s20 with ${search.needs} to see command lines.` : ""
+          }`
+          : `UDP port ${port} is owned by a program s20 cannot name${
+            unnamedBecause(search.needs)
+          }. ${holderAdvice(["hidden"], port)}`,
       );
     }
     const { aliases } = loadConfig(ctx.io, {
@@ -144,10 +154,11 @@ export const doctorCommand: CommandSpec = {
         );
       }
     }
-    if (findings.length === 0) findings.push(`All good: ${discovered.length} socket(s) answered.`);
+    const problems = findings.length;
+    if (problems === 0) findings.push(`All good: ${discovered.length} socket(s) answered.`);
     ctx.out.data({
       interfaces,
-      port: { number: port, free: portFree, owners },
+      port: { number: port, free: portFree, owners: holders, needs: search.needs },
       daemon,
       known: probes,
       discovered,
@@ -165,14 +176,11 @@ export const doctorCommand: CommandSpec = {
       );
     }
     ctx.out.line(ctx.out.bold(`UDP port ${port}`));
-    ctx.out.line(
-      portFree
-        ? "  free"
-        : `  in use: ${
-          owners.map((o) => `${o.pid ?? "?"} ${o.command ?? ""}`.trim()).join(", ") ||
-          "by another program"
-        }`,
-    );
+    if (portFree) ctx.out.line("  free");
+    for (const h of holders) ctx.out.line(`  in use: ${h.description} on ${h.address}`);
+    if (!portFree && holders.length === 0) {
+      ctx.out.line(`  in use by a program s20 cannot name${unnamedBecause(search.needs)}`);
+    }
     if (probes.length > 0) {
       ctx.out.line(ctx.out.bold("Sockets from your config"));
       for (const p of probes) {
@@ -189,5 +197,14 @@ export const doctorCommand: CommandSpec = {
     );
     ctx.out.line(ctx.out.bold("Findings"));
     for (const f of findings) ctx.out.line(`  • ${f}`);
+    return problems > 0 ? EXIT.device : EXIT.ok;
   },
 };
+
+/** Why the holder of the port has no name, from what the search lacked. */
+function unnamedBecause(needs: string | null): string {
+  if (needs === null) return "";
+  return needs.startsWith("--")
+    ? ` (Deno reads /proc only with --allow-all; run s20 with ${needs} to name it)`
+    : ` (install ${needs} to name it)`;
+}

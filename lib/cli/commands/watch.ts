@@ -3,6 +3,8 @@ import { aliasOfTarget } from "./_each.ts";
 import { readName, socketTitle } from "../names.ts";
 import type { S20Event } from "../../client/events.ts";
 import type { Output } from "../output.ts";
+import { S20Client } from "../../client/client.ts";
+import { S20_PORT } from "../../protocol/constants.ts";
 
 export const watchCommand: CommandSpec = {
   name: "watch",
@@ -10,7 +12,10 @@ export const watchCommand: CommandSpec = {
   usage: "watch [SOCKET... | --all]",
   description: "Subscribes to the sockets, keeps the subscriptions alive and prints each event\n" +
     "as it happens until Ctrl-C. Without sockets it prints what it hears (announcements).\n" +
-    "With --json, one JSON object per line.",
+    "With --json, one JSON object per line. Each event is printed once, however many copies\n" +
+    "the socket sends; a restart is one 'restarted' line, not its 21 announcements.\n" +
+    "Without a daemon, watch holds UDP port 10000 and other s20 commands cannot reach the\n" +
+    "sockets: start 's20 serve' first to run them beside it.",
   examples: ["s20 watch desk hall", "s20 watch --all --json"],
   network: true,
   positionals: { min: 0, name: "socket" },
@@ -48,7 +53,15 @@ export const watchCommand: CommandSpec = {
         targets.length > 0 ? `${targets.length} socket(s)` : "the network"
       }; Ctrl-C to stop.`,
     );
+    if (client instanceof S20Client && client.local.port === S20_PORT) {
+      ctx.out.note(
+        `This holds UDP port ${S20_PORT}, so other s20 commands cannot reach the ` +
+          "sockets meanwhile: to run them beside it, start 's20 serve' first.",
+      );
+    }
     for await (const event of events) {
+      // An announcement with an unset clock comes with a reboot event, which says it better.
+      if (event.type === "announce" && event.clock === null) continue;
       const known = namesOf(event);
       ctx.out.data({ ...event, ...known });
       const label = targets.find((t) => t.socket.mac === event.mac)?.label;
