@@ -25,12 +25,12 @@ function doctor(args: string[], permissions = PERMISSIONS, env: Record<string, s
 
 Deno.test("s20 doctor names the s20 emulator holding the port, and exits 1", async () => {
   await using emulator = await s20Background(
-    ["emulate", "--address", "127.0.189.1", "--json"],
+    ["emulate", "--address", "127.0.189.1", "--json", "--no-api"],
     {},
     ["-A"],
   );
   assert.equal(JSON.parse(emulator.firstLine).address, "127.0.189.1");
-  const { code, out, err } = await doctor(["--bind", "127.0.189.1"]);
+  const { code, out, err } = await doctor(["--hostname", "127.0.189.1"]);
   assert.equal(code, 1, err);
   const report: Report = JSON.parse(out);
   assert.deepEqual(
@@ -46,7 +46,7 @@ Deno.test("s20 doctor names the s20 emulator holding the port, and exits 1", asy
   );
   // Without --allow-run, doctor says which flag names it.
   const bare = await doctor(
-    ["--bind", "127.0.189.1"],
+    ["--hostname", "127.0.189.1"],
     PERMISSIONS.filter((p) => !p.startsWith("--allow-run")),
   );
   assert.equal(bare.code, 1, bare.err);
@@ -62,14 +62,14 @@ Deno.test("s20 doctor recognises the s20 daemon holding the port", async () => {
     const socket = `${dir}/daemon.sock`;
     await using daemon = await s20Background([
       "serve",
-      "--bind",
+      "--hostname",
       "127.0.190.1",
       "--socket",
       socket,
       "--json",
     ]);
     // --direct skips the daemon's API: its command line tells what it is.
-    const direct = await doctor(["--bind", "127.0.190.1", "--direct"]);
+    const direct = await doctor(["--hostname", "127.0.190.1", "--direct"]);
     assert.equal(direct.code, 1, direct.err);
     const report: Report = JSON.parse(direct.out);
     assert.deepEqual(
@@ -79,7 +79,7 @@ Deno.test("s20 doctor recognises the s20 daemon holding the port", async () => {
     assert.match(report.findings[0]!, /owned by the s20 daemon .*drop --direct/);
     // Through the API, the daemon's port is no problem.
     const routed = await doctor(
-      ["--bind", "127.0.190.1", "--target", "127.0.190.0/30"],
+      ["--hostname", "127.0.190.1", "--target", "127.0.190.0/30"],
       PERMISSIONS,
       { S20_DAEMON: socket },
     );
@@ -96,7 +96,7 @@ Deno.test("s20 doctor exits 0 exactly when all is good", async () => {
   const { code, out } = await run([
     "doctor",
     ...net(191),
-    "--bind",
+    "--hostname",
     "127.0.0.1",
     "--wait",
     "400",

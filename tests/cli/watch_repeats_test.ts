@@ -13,7 +13,7 @@ async function watchDuring(
 ): Promise<{ code: number; events: { type: string; on?: boolean }[]; err: string }> {
   const stop = new AbortController();
   const running = run(
-    ["watch", ...args, "--bind", `127.0.${block}.1`, "--port", "10000", "--json"],
+    ["watch", ...args, "--hostname", `127.0.${block}.1`, "--port", "10000", "--json"],
     { signal: stop.signal },
   );
   await act();
@@ -57,7 +57,7 @@ Deno.test("s20 watch without a daemon says to start s20 serve for other commands
   const { code, err } = await run([
     "watch",
     "127.0.195.2",
-    "--bind",
+    "--hostname",
     "127.0.195.1",
     "--port",
     "10000",
