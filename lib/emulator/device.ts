@@ -17,7 +17,8 @@ import { factorySocketData } from "../protocol/socket_data.ts";
 import { type ClockTimer, systemClock } from "../time/clock.ts";
 import type { NetAddress } from "../transport/types.ts";
 import { hashString } from "../util/hash.ts";
-import { checkCount, checkMs, deviceConfig, S20_PORT } from "./device/config.ts";
+import { checkCount, checkMs, deviceConfig, DOING, S20_PORT } from "./device/config.ts";
+import { checkInteger } from "../util/range.ts";
 import { DeviceCore } from "./device/core.ts";
 import { Discovery } from "./device/discovery.ts";
 import { type CountdownState, Relay } from "./device/relay.ts";
@@ -169,11 +170,7 @@ export class EmulatedDevice implements Disposable {
       );
     }
     const seed = options.timingSeed ?? 1;
-    if (!Number.isInteger(seed)) {
-      throw new RangeError(
-        `Cannot create an emulated socket: 'timingSeed' must be an integer: current value is ${seed}`,
-      );
-    }
+    checkInteger(DOING, "timingSeed", seed);
     this.#core = new DeviceCore({
       mac: this.mac,
       model: this.model,

@@ -5,6 +5,7 @@
 import type { NetAddress } from "../../transport/types.ts";
 import type { DeviceTimeSetting } from "../device_clock.ts";
 import type { EmulatedDeviceOptions } from "../device_options.ts";
+import { checkInteger, checkNumber } from "../../util/range.ts";
 
 /** The port real sockets use. */
 export const S20_PORT = 10000;
@@ -52,24 +53,17 @@ export function deviceConfig(options: EmulatedDeviceOptions): DeviceConfig {
   };
 }
 
+/** What a bad option fails to do, in its message. */
+export const DOING = "create an emulated socket";
+
 /** `value` if it is a whole number ≥ `min`. @throws {RangeError} Otherwise. */
 export function checkCount(name: string, value: number, min: number): number {
-  if (!Number.isInteger(value) || value < min) {
-    throw new RangeError(
-      `Cannot create an emulated socket: '${name}' must be an integer ≥ ${min}: current value is ${value}`,
-    );
-  }
-  return value;
+  return checkInteger(DOING, name, value, min);
 }
 
 /** `value` if it is a finite number of ms ≥ 0. @throws {RangeError} Otherwise. */
 export function checkMs(name: string, value: number): number {
-  if (!(value >= 0) || !Number.isFinite(value)) {
-    throw new RangeError(
-      `Cannot create an emulated socket: '${name}' must be a finite number ≥ 0: current value is ${value}`,
-    );
-  }
-  return value;
+  return checkNumber(DOING, name, value, 0);
 }
 
 function optionalMs(name: string, value: number | undefined): number | undefined {
