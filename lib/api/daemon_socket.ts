@@ -17,10 +17,11 @@ import {
   timerFromJson,
   timerToJson,
 } from "./wire.ts";
+import { formatAddress } from "../transport/address.ts";
 
 /** The path segment naming a socket: `mac`, `ip:port` or `mac@ip:port`. */
 export function targetPath(parsed: ParsedSocket): string {
-  const address = parsed.address ? `${parsed.address.hostname}:${parsed.address.port}` : "";
+  const address = parsed.address ? formatAddress(parsed.address) : "";
   return parsed.mac && address ? `${parsed.mac}@${address}` : parsed.mac ?? address;
 }
 

@@ -28,6 +28,7 @@ import {
   parseTarget,
   type SocketTarget,
 } from "./targets.ts";
+import { formatAddress } from "../transport/address.ts";
 
 /**
  * Replies to our own probes arrive within ~300 ms, ten copies 15 ms apart
@@ -377,7 +378,7 @@ export class S20Client implements Controller {
     const offered = new Set<string>();
     let wake: (() => void) | null = null;
     const offer = ({ hostname, port }: NetAddress) => {
-      const key = `${hostname}:${port}`;
+      const key = formatAddress({ hostname, port });
       if (offered.has(key) || offered.size >= MAX_LOCATE_CANDIDATES) return;
       offered.add(key);
       queue.push({ hostname, port });
@@ -438,7 +439,7 @@ export class S20Client implements Controller {
     } catch (error) {
       if (!(error instanceof DeviceTimeoutError)) throw error;
       throw new DeviceNotFoundError(
-        `${address.hostname}:${address.port}`,
+        formatAddress(address),
         "nothing answered discovery at this address (a locked socket answers only when its MAC is given: MAC@IP)",
       );
     }

@@ -22,6 +22,7 @@ import { decodeAtReply } from "./hf_at_reply.ts";
 import type { PairingStep, PairingStepName } from "./pairing_step.ts";
 import type { WifiSettings } from "./wifi_settings.ts";
 import { checkInteger, checkNumber } from "../util/range.ts";
+import { formatAddress } from "../transport/address.ts";
 
 /**
  * Options shared by `pairApMode` and `changeWifi`.
@@ -144,7 +145,7 @@ const ADVICE_OF: Readonly<Record<string, string>> = {
   setMode: "power the socket off and on, put it back in pairing mode and try again",
 };
 
-const show = (a: NetAddress) => `${a.hostname}:${a.port}`;
+const show = formatAddress;
 
 /** One run of the sequence over one transport. */
 class AtSession {

@@ -15,6 +15,7 @@ import { SubscriberTable } from "../subscribers.ts";
 import type { DeviceTables } from "../tables.ts";
 import type { EmulatorEvent, OutgoingDatagram, ReplyMode } from "../types.ts";
 import type { DeviceConfig } from "./config.ts";
+import { formatAddress } from "../../transport/address.ts";
 
 /** Parts of a core, as the device builds them. */
 export interface CoreParts {
@@ -83,7 +84,7 @@ export class DeviceCore {
 
   /** Whom a sender is, for subscriptions: its host, or host and port in `source` mode. */
   keyOf(address: NetAddress): string {
-    return this.#replyTo === "source" ? `${address.hostname}:${address.port}` : address.hostname;
+    return this.#replyTo === "source" ? formatAddress(address) : address.hostname;
   }
 
   /** Whether `from` is the emulated cloud. */
