@@ -6,43 +6,36 @@
  */
 
 /**
- * `value` if it is an integer from `min` to `max`.
+ * A range check: `value` if it is in range (`min` and `max` included, unbounded by default).
  *
  * @param doing What was being done, for the message: `encode timer`, `pair`.
  * @param name The option or field.
  * @throws {RangeError} Otherwise, naming the operation, the field, the range and the value.
  */
-export function checkInteger(
+export type RangeCheck = (
   doing: string,
   name: string,
   value: unknown,
-  min = -Infinity,
-  max = Infinity,
-): number {
+  min?: number,
+  max?: number,
+) => number;
+
+/** `value` if it is an integer from `min` to `max`. */
+export const checkInteger: RangeCheck = (doing, name, value, min = -Infinity, max = Infinity) => {
   if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
     throw outOfRange(doing, name, value, "an integer", min, max);
   }
   return value;
-}
+};
 
-/**
- * `value` if it is a number from `min` to `max`; finite whatever the bounds.
- *
- * @throws {RangeError} Otherwise, as {@linkcode checkInteger}.
- */
-export function checkNumber(
-  doing: string,
-  name: string,
-  value: unknown,
-  min = -Infinity,
-  max = Infinity,
-): number {
+/** `value` if it is a number from `min` to `max`; finite whatever the bounds. */
+export const checkNumber: RangeCheck = (doing, name, value, min = -Infinity, max = Infinity) => {
   if (typeof value !== "number" || !Number.isFinite(value) || !(value >= min && value <= max)) {
     const kind = Number.isFinite(min) && Number.isFinite(max) ? "a number" : "a finite number";
     throw outOfRange(doing, name, value, kind, min, max);
   }
   return value;
-}
+};
 
 function outOfRange(
   doing: string,
