@@ -17,6 +17,7 @@ import { encode, type Mac, type Message, S20Client } from "../mod.ts";
 import { startEmulator } from "../lib/emulator/emulator.ts";
 import type { Emulator } from "../lib/emulator/emulator.ts";
 import { listenUdp } from "../lib/transport/udp.ts";
+import { formatAddress } from "../lib/transport/address.ts";
 
 const args = Deno.args.filter((a, i) => !a.startsWith("--") && !Deno.args[i - 1]?.startsWith("--"));
 const which = new Set(args.length > 0 ? args : ["spoof", "macs"]);
@@ -74,7 +75,7 @@ async function spoof(): Promise<void> {
       }),
     );
   }
-  const targets = emulators.map((e) => `${e.address.hostname}:${e.address.port}`);
+  const targets = emulators.map((e) => formatAddress(e.address));
   const client = new S20Client({ hostname: "127.0.0.1", port: 0, targets, timeout: 1500 });
   try {
     // Even sockets are named MAC@IP (pinned), odd ones by MAC alone (located by discovery).

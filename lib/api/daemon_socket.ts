@@ -3,7 +3,7 @@
  * `/v1/sockets/{target}/…`, their answers turned back into the client's types.
  */
 import type { SocketController } from "../client/controller.ts";
-import type { CallOptions, ClockReading, Countdown, IconName } from "../client/socket.ts";
+import type { CallOptions, ClockReading, Countdown, IconName } from "../client/types.ts";
 import type { DiscoveryTarget, ParsedSocket } from "../client/targets.ts";
 import type { TimerSpec } from "../client/timer_spec.ts";
 import type { Mac } from "../protocol/mac.ts";
@@ -17,10 +17,11 @@ import {
   timerFromJson,
   timerToJson,
 } from "./wire.ts";
+import { formatAddress } from "../transport/address.ts";
 
 /** The path segment naming a socket: `mac`, `ip:port` or `mac@ip:port`. */
 export function targetPath(parsed: ParsedSocket): string {
-  const address = parsed.address ? `${parsed.address.hostname}:${parsed.address.port}` : "";
+  const address = parsed.address ? formatAddress(parsed.address) : "";
   return parsed.mac && address ? `${parsed.mac}@${address}` : parsed.mac ?? address;
 }
 

@@ -3,7 +3,7 @@
  * answers (and `{"probeError": …}` for a probe that could not be sent), so callers see sockets
  * as they come rather than at the end of the window.
  */
-import type { DiscoveredSocket } from "../client/client.ts";
+import type { DiscoveredSocket } from "../client/types.ts";
 import type { Controller } from "../client/controller.ts";
 import { parseTarget } from "../client/targets.ts";
 import { integerParam } from "./http.ts";

@@ -50,6 +50,7 @@ import {
 import { SOCKET_ROUTES } from "./socket_routes.ts";
 import { SocketDirectory } from "./socket_directory.ts";
 import { eventToJson, socketMeta } from "./wire.ts";
+import { formatAddress } from "../transport/address.ts";
 
 export type { ScheduleSource } from "./schedule_routes.ts";
 
@@ -261,7 +262,9 @@ class DaemonApi implements ApiServer {
     const token = randomToken();
     const server = this.#serve({ hostname: listen.hostname, port: listen.port }, token);
     this.#servers.push(server);
-    this.url = `http://${listen.hostname}:${(server.addr as Deno.NetAddr).port}`;
+    this.url = `http://${
+      formatAddress({ hostname: listen.hostname, port: (server.addr as Deno.NetAddr).port })
+    }`;
     preparePrivateDir(dirname(tokenFile), own, uid);
     writeTokenFile(tokenFile, token);
     this.tokenFile = tokenFile;
@@ -512,7 +515,7 @@ class DaemonApi implements ApiServer {
         ...(address ? { ip: address.hostname, port: address.port } : {}),
       });
     }
-    const key = `${address!.hostname}:${address!.port}`;
+    const key = formatAddress(address!);
     let socket = this.#byAddress.get(key);
     if (socket?.mac) {
       // Once its MAC is known, the client's own handle: every call to one socket in one queue.

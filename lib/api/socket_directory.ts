@@ -4,7 +4,7 @@
  * passes through it (discoveries, answers, events) and, for a name it has not met, runs one
  * discovery and reads each socket's name as it answers, stopping at the first match.
  */
-import type { DiscoveredSocket } from "../client/client.ts";
+import type { DiscoveredSocket } from "../client/types.ts";
 import type { Controller, SocketController } from "../client/controller.ts";
 import type { S20Event } from "../client/events.ts";
 import type { ParsedSocket } from "../client/targets.ts";

@@ -12,6 +12,7 @@ import type { Alias } from "./config.ts";
 import { malformedAddress } from "./socket_token.ts";
 import { UsageError } from "./usage_error.ts";
 import type { Target } from "./command.ts";
+import { formatAddress } from "../transport/address.ts";
 
 export interface ResolveOptions {
   readonly aliases: ReadonlyMap<string, Alias>;
@@ -38,7 +39,7 @@ export function addressesOf(
     }
     try {
       const parsed = parseSocketTarget(token);
-      out.push(parsed.address ? `${parsed.address.hostname}:${parsed.address.port}` : "0.0.0.0");
+      out.push(parsed.address ? formatAddress(parsed.address) : "0.0.0.0");
     } catch {
       out.push("0.0.0.0");
     }

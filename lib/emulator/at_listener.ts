@@ -23,6 +23,7 @@ import {
   formatScanValue,
 } from "../pairing/hf_at_reply.ts";
 import { WifiKey } from "../pairing/wifi_key.ts";
+import { formatAddress } from "../transport/address.ts";
 
 /**
  * Wi-Fi modes of `AT+WMODE`.
@@ -432,7 +433,7 @@ export class AtListener {
       this.#remember(this.#atMode, from.hostname);
       return;
     }
-    const peer = `${from.hostname}:${from.port}`;
+    const peer = formatAddress(from);
     const buffered = (this.#partial.get(peer) ?? "") + text;
     const lines = buffered.split(/\r\n|\r|\n/);
     const rest = lines.pop()!;

@@ -3,6 +3,7 @@
  * delay with jitter, and reordering of what the socket sends.
  */
 import { numberStream } from "../util/hash.ts";
+import { checkInteger, checkNumber } from "../util/range.ts";
 
 /**
  * Options for {@linkcode FaultInjector}. Rates are probabilities from 0 to 1.
@@ -67,23 +68,9 @@ export interface FaultOptions {
   readonly reorderMs?: number;
 }
 
-function checkRate(name: string, value: number): number {
-  if (!(value >= 0 && value <= 1)) {
-    throw new RangeError(
-      `Cannot inject faults: '${name}' must be a number from 0 to 1: current value is ${value}`,
-    );
-  }
-  return value;
-}
-
-function checkMs(name: string, value: number): number {
-  if (!(value >= 0) || !Number.isFinite(value)) {
-    throw new RangeError(
-      `Cannot inject faults: '${name}' must be a finite number ≥ 0: current value is ${value}`,
-    );
-  }
-  return value;
-}
+const DOING = "inject faults";
+const checkRate = (name: string, value: number) => checkNumber(DOING, name, value, 0, 1);
+const checkMs = (name: string, value: number) => checkNumber(DOING, name, value, 0);
 
 /**
  * Decides, from a seeded sequence, what happens to each datagram. Every decision draws a fixed
@@ -122,11 +109,7 @@ export class FaultInjector {
    */
   constructor(options: FaultOptions = {}) {
     const seed = options.seed ?? 1;
-    if (!Number.isInteger(seed)) {
-      throw new RangeError(
-        `Cannot inject faults: 'seed' must be an integer: current value is ${seed}`,
-      );
-    }
+    checkInteger(DOING, "seed", seed);
     // Two streams, so that traffic in one direction does not shift the other's pattern.
     this.#inbound = numberStream(seed);
     this.#outbound = numberStream(seed ^ 0x5bd1e995);

@@ -31,7 +31,8 @@
  *
  * @module
  */
-export { type CountdownState, EmulatedDevice } from "./device.ts";
+export { EmulatedDevice } from "./device.ts";
+export type { CountdownState } from "./device/relay.ts";
 export type { EmulatedDeviceOptions, PowerCutOptions, ReceiveOptions } from "./device_options.ts";
 export type { DeviceTimeSetting } from "./device_clock.ts";
 export type {

@@ -16,6 +16,7 @@ import {
   moduleInfoMacFor,
 } from "../pairing/smartlink_announce.ts";
 import type { WifiKey } from "../pairing/wifi_key.ts";
+import { checkInteger } from "../util/range.ts";
 
 /**
  * Pacing of the success announcements. Defaults follow capture c2 (frames 604–710): eight bursts
@@ -177,10 +178,7 @@ export interface SmartlinkListenerOptions {
 }
 
 function count(name: string, value: number, min: number): number {
-  if (!Number.isInteger(value) || value < min) {
-    throw new RangeError(`Cannot announce smartlink success: ${name} must be an integer ≥ ${min}`);
-  }
-  return value;
+  return checkInteger("announce smartlink success", name, value, min);
 }
 
 /** The /24 broadcast address of `ip`; c2's socket at 10.0.0.243 sent to 10.0.0.255. */

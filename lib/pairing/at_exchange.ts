@@ -21,6 +21,8 @@ import {
 import { decodeAtReply } from "./hf_at_reply.ts";
 import type { PairingStep, PairingStepName } from "./pairing_step.ts";
 import type { WifiSettings } from "./wifi_settings.ts";
+import { checkInteger, checkNumber } from "../util/range.ts";
+import { formatAddress } from "../transport/address.ts";
 
 /**
  * Options shared by `pairApMode` and `changeWifi`.
@@ -143,21 +145,7 @@ const ADVICE_OF: Readonly<Record<string, string>> = {
   setMode: "power the socket off and on, put it back in pairing mode and try again",
 };
 
-const show = (a: NetAddress) => `${a.hostname}:${a.port}`;
-
-function count(name: string, value: number, min: number): number {
-  if (!Number.isInteger(value) || value < min) {
-    throw new RangeError(`Cannot pair: ${name} must be an integer ≥ ${min}, got ${value}`);
-  }
-  return value;
-}
-
-function duration(name: string, value: number): number {
-  if (!Number.isFinite(value) || value < 0) {
-    throw new RangeError(`Cannot pair: ${name} must be ≥ 0 ms, got ${value}`);
-  }
-  return value;
-}
+const show = formatAddress;
 
 /** One run of the sequence over one transport. */
 class AtSession {
@@ -182,9 +170,9 @@ class AtSession {
     this.#queue = new DatagramQueue(udp, systemClock);
     this.#target = target;
     this.#device = target.unicast;
-    this.#attempts = count("attempts", options.attempts ?? 4, 1);
-    this.#replyTimeoutMs = duration("replyTimeoutMs", options.replyTimeoutMs ?? 1000);
-    this.#settleMs = duration("settleMs", options.settleMs ?? 100);
+    this.#attempts = checkInteger("pair", "attempts", options.attempts ?? 4, 1);
+    this.#replyTimeoutMs = checkNumber("pair", "replyTimeoutMs", options.replyTimeoutMs ?? 1000, 0);
+    this.#settleMs = checkNumber("pair", "settleMs", options.settleMs ?? 100, 0);
     this.#mac = options.mac === undefined ? null : Mac.parse(options.mac);
     this.#signal = options.signal;
     const onStep = options.onStep;

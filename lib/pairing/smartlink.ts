@@ -10,6 +10,7 @@
  */
 import { validateSmartlinkPassword } from "./wifi_settings.ts";
 import type { WifiKey } from "./wifi_key.ts";
+import { checkInteger, checkNumber } from "../util/range.ts";
 
 /**
  * UDP port smartlink datagrams go to (and the socket's announcements, docs/protocol.md#smartlink).
@@ -206,21 +207,9 @@ export class SmartlinkSequence implements Iterable<SmartlinkPacket> {
   }
 }
 
-function count(name: string, value: number, min: number): number {
-  if (!Number.isInteger(value) || value < min) {
-    throw new RangeError(
-      `Cannot encode smartlink: ${name} must be an integer ≥ ${min}, got ${value}`,
-    );
-  }
-  return value;
-}
-
-function pause(name: string, value: number): number {
-  if (!Number.isFinite(value) || value < 0) {
-    throw new RangeError(`Cannot encode smartlink: ${name} must be ≥ 0 ms, got ${value}`);
-  }
-  return value;
-}
+const DOING = "encode smartlink";
+const count = (name: string, value: number, min: number) => checkInteger(DOING, name, value, min);
+const pause = (name: string, value: number) => checkNumber(DOING, name, value, 0);
 
 /**
  * Encodes a Wi-Fi password as the smartlink sequence of docs/protocol.md#smartlink: preamble 76

@@ -4,6 +4,7 @@
  */
 import { SMARTLINK } from "./smartlink.ts";
 import { WifiKey } from "./wifi_key.ts";
+import { checkInteger } from "../util/range.ts";
 
 /** Longest password a checksum can announce: a 64-digit PSK. */
 const MAX_PASSWORD = 64;
@@ -102,14 +103,8 @@ export class SmartlinkDecoder {
    */
   constructor(options: SmartlinkDecoderOptions = {}) {
     const { lockAfter = 10, base = null } = options;
-    if (!Number.isInteger(lockAfter) || lockAfter < 2) {
-      throw new RangeError(
-        `Cannot decode smartlink: lockAfter must be an integer ≥ 2, got ${lockAfter}`,
-      );
-    }
-    if (base !== null && (!Number.isInteger(base) || base < 1)) {
-      throw new RangeError(`Cannot decode smartlink: base must be a positive integer, got ${base}`);
-    }
+    checkInteger("decode smartlink", "lockAfter", lockAfter, 2);
+    if (base !== null) checkInteger("decode smartlink", "base", base, 1);
     this.#lockAfter = lockAfter;
     this.#presetBase = base;
     this.reset();

@@ -21,6 +21,7 @@ import {
 } from "./smartlink.ts";
 import { decodeSmartlinkAnnouncement } from "./smartlink_announce.ts";
 import type { WifiKey } from "./wifi_key.ts";
+import { formatAddress } from "../transport/address.ts";
 
 /**
  * Options for {@linkcode pairSmartlink}.
@@ -117,7 +118,7 @@ function defaultDestinations(): NetAddress[] {
   return [...broadcasts].map((hostname) => ({ hostname, port: SMARTLINK_PORT }));
 }
 
-const show = (a: NetAddress) => `${a.hostname}:${a.port}`;
+const show = formatAddress;
 
 /**
  * Pairs a socket in smartlink mode (LED blinking red rapidly) with the network this computer is on:

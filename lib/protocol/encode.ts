@@ -21,15 +21,12 @@ import type { Message, MessageOf } from "./messages.ts";
 import type { CountdownAction } from "./records.ts";
 import { checkTimerRecord, writeTimerRecord } from "./timer_record.ts";
 import { writeSocketData } from "./socket_data.ts";
+import { checkInteger } from "../util/range.ts";
 
 const U32_MAX = 0xffffffff;
 
 function checkInt(kind: string, field: string, value: number, min: number, max: number): void {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(
-      `Cannot encode "${kind}": '${field}' must be an integer from ${min} to ${max}: current value is ${value}`,
-    );
-  }
+  checkInteger(`encode "${kind}"`, field, value, min, max);
 }
 
 function frame(command: string, length: number): Uint8Array {

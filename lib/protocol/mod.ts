@@ -13,6 +13,7 @@ export {
   type SocketData,
   type TableVersion,
   type TimerRecord,
+  type WallTime,
   WEEKDAY_BITS,
   type ZoneInfo,
 } from "./records.ts";

@@ -21,9 +21,39 @@ export interface TableVersion {
 }
 
 /**
+ * A wall-clock time, as clocks in one zone show it: the fields a timer record, a planned timer
+ * and a zone's clock all use. Which zone is the holder's to say (a socket's local time, a
+ * schedule's zone).
+ *
+ * @example
+ * ```ts
+ * import type { WallTime } from "@s20/s20";
+ *
+ * const midsummerSunset: WallTime = {
+ *   year: 2026, month: 6, day: 21, hour: 21, minute: 35, second: 12,
+ * };
+ * ```
+ */
+export interface WallTime {
+  /** Year (for a weekly timer record, informational: the creation date). */
+  readonly year: number;
+  /** Month, 1–12. */
+  readonly month: number;
+  /** Day of the month, 1–31. */
+  readonly day: number;
+  /** Hour, 0–23. */
+  readonly hour: number;
+  /** Minute, 0–59. */
+  readonly minute: number;
+  /** Second, 0–59. */
+  readonly second: number;
+}
+
+/**
  * One record of table 3, a timer that switches the relay at a local time of the socket
  * (docs/protocol.md#table-3). Weekly timers fire on the days in `days`; one-shot timers fire once
- * on the date given.
+ * on the date given. The time is the socket's local time; for a weekly timer the date is
+ * informational (the creation date).
  *
  * @example A weekly timer: on at 18:34:06 on Mondays and Wednesdays
  * ```ts
@@ -35,23 +65,11 @@ export interface TableVersion {
  * };
  * ```
  */
-export interface TimerRecord {
+export interface TimerRecord extends WallTime {
   /** Record id, u16, unique within the table; chosen by whoever writes the timer. */
   readonly id: number;
   /** The action at trigger time: switch on (`true`) or off. */
   readonly on: boolean;
-  /** Date of a one-shot timer; for weekly timers it is informational (the creation date). */
-  readonly year: number;
-  /** Month, 1–12. */
-  readonly month: number;
-  /** Day of the month, 1–31. */
-  readonly day: number;
-  /** Hour in the socket's local time, 0–23. */
-  readonly hour: number;
-  /** Minute, 0–59. */
-  readonly minute: number;
-  /** Second, 0–59. */
-  readonly second: number;
   /** Repeat byte bit 7: repeats every week on `days`. */
   readonly weekly: boolean;
   /** Repeat byte bits 0–6: Monday (bit 0) to Sunday (bit 6). */

@@ -2,6 +2,7 @@
 import { DAYS_MASK, PADDING_BYTE, RECORD_LENGTH, WEEKLY_BIT } from "./constants.ts";
 import { putU16le, u16le } from "./bytes.ts";
 import type { TimerRecord } from "./records.ts";
+import { checkInteger } from "../util/range.ts";
 
 const LABEL_LENGTH = 16;
 
@@ -24,11 +25,7 @@ export function readTimerRecord(b: Uint8Array, o: number): TimerRecord {
 }
 
 function checkRange(field: string, value: number, min: number, max: number): void {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(
-      `Cannot encode timer: '${field}' must be an integer from ${min} to ${max}: current value is ${value}`,
-    );
-  }
+  checkInteger("encode timer", field, value, min, max);
 }
 
 /** Checks that a timer can be encoded; throws `RangeError` naming the bad field. */

@@ -1,4 +1,5 @@
 import type { Location } from "./types.ts";
+import { checkInteger as checkIntegerIn, checkNumber } from "../util/range.ts";
 
 /** Checks an IANA zone name; returns it as Temporal spells it (`europe/london` → `Europe/London`). */
 export function canonicalTimeZone(name: string): string | null {
@@ -43,17 +44,10 @@ export function toPlainDate(value: unknown, what: string, name: string): Tempora
 export function checkLocation(value: Location | null | undefined, what: string): Location {
   const lat = value?.latitude;
   const lon = value?.longitude;
-  if (typeof lat !== "number" || !(lat >= -90 && lat <= 90)) {
-    throw new RangeError(
-      `Cannot ${what}: 'latitude' must be a number from -90 to 90: current value is ${lat}`,
-    );
-  }
-  if (typeof lon !== "number" || !(lon >= -180 && lon <= 180)) {
-    throw new RangeError(
-      `Cannot ${what}: 'longitude' must be a number from -180 to 180: current value is ${lon}`,
-    );
-  }
-  return { latitude: lat, longitude: lon };
+  return {
+    latitude: checkNumber(what, "latitude", lat, -90, 90),
+    longitude: checkNumber(what, "longitude", lon, -180, 180),
+  };
 }
 
 /** An integer option within bounds, or `RangeError`. */
@@ -64,10 +58,5 @@ export function checkInteger(
   max: number,
   what: string,
 ): number {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(
-      `Cannot ${what}: '${name}' must be an integer from ${min} to ${max}: current value is ${value}`,
-    );
-  }
-  return value;
+  return checkIntegerIn(what, name, value, min, max);
 }

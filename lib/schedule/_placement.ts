@@ -1,6 +1,7 @@
 import { formatDays } from "./_days.ts";
 import { formatClock } from "./_time_spec.ts";
-import type { Wall, ZoneClock } from "./_zone_clock.ts";
+import type { WallTime } from "../protocol/records.ts";
+import type { ZoneClock } from "./_zone_clock.ts";
 import type { DeviceTimer, PlannedEvent, SocketPlan } from "./plan_types.ts";
 import type { Action, Rule, Schedule } from "./types.ts";
 import { compileWeeklyTimers, type WeeklyTimer } from "./weekly_timers.ts";
@@ -215,7 +216,7 @@ function withoutRepeatedDays(timer: WeeklyTimer, limits: PlacementLimits): Weekl
 }
 
 /** Local ms (wall fields read as UTC) of wall-clock fields. */
-function localMsOf(w: Wall): number {
+function localMsOf(w: WallTime): number {
   return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
 }
 

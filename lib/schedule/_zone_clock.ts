@@ -4,20 +4,11 @@
  * costs more than the rest of the plan. Only UTC arithmetic is used on top (Date.UTC and the
  * getUTC* methods are defined without any host zone, ECMA-262 §21.4.1).
  */
+import type { WallTime } from "../protocol/records.ts";
 
 const MS_PER_DAY = 86_400_000;
 // Margin around the span: events may sit up to ~3 days from their anchor day.
 const MARGIN_MS = 5 * MS_PER_DAY;
-
-/** Wall-clock fields of an instant in the zone. */
-export interface Wall {
-  readonly year: number;
-  readonly month: number;
-  readonly day: number;
-  readonly hour: number;
-  readonly minute: number;
-  readonly second: number;
-}
 
 export class ZoneClock {
   readonly timeZone: string;
@@ -111,7 +102,7 @@ export class ZoneClock {
   }
 
   /** Wall-clock fields of an instant. */
-  wall(ms: number): Wall {
+  wall(ms: number): WallTime {
     const local = new Date(ms + this.offsetAt(ms));
     return {
       year: local.getUTCFullYear(),

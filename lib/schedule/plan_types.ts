@@ -1,3 +1,4 @@
+import type { WallTime } from "../protocol/records.ts";
 import type { Action } from "./types.ts";
 import type { WeeklyTimer } from "./weekly_timers.ts";
 
@@ -16,33 +17,15 @@ import type { WeeklyTimer } from "./weekly_timers.ts";
  * ```
  */
 export type DeviceTimer =
-  | {
+  | Pick<WallTime, "hour" | "minute" | "second"> & {
     /** Repeats every week on `days` (repeat bit 7 set). */
     readonly kind: "weekly";
-    /** Hour, 0–23. */
-    readonly hour: number;
-    /** Minute, 0–59. */
-    readonly minute: number;
-    /** Second, 0–59. */
-    readonly second: number;
     /** Weekdays, bit 0 = Monday … bit 6 = Sunday. */
     readonly days: number;
   }
-  | {
+  | WallTime & {
     /** Fires once on the date given. */
     readonly kind: "once";
-    /** Year. */
-    readonly year: number;
-    /** Month, 1–12. */
-    readonly month: number;
-    /** Day of the month. */
-    readonly day: number;
-    /** Hour, 0–23. */
-    readonly hour: number;
-    /** Minute, 0–59. */
-    readonly minute: number;
-    /** Second, 0–59. */
-    readonly second: number;
   };
 
 /**

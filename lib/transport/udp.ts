@@ -1,6 +1,7 @@
 /** The only file that touches `Deno.listenDatagram`. */
 import { NetworkError, PortInUseError, UnsupportedRuntimeError } from "../errors.ts";
 import type { Datagram, DatagramTransport, NetAddress } from "./types.ts";
+import { formatAddress } from "./address.ts";
 
 /**
  * Options for {@linkcode listenUdp}.
@@ -63,7 +64,7 @@ class UdpTransport implements DatagramTransport {
     } catch (error) {
       if (this.#closed && isClosedError(error)) return;
       throw new NetworkError(
-        `Cannot send to ${to.hostname}:${to.port}: ${(error as Error).message}`,
+        `Cannot send to ${formatAddress(to)}: ${(error as Error).message}`,
         { cause: error },
       );
     }
@@ -133,7 +134,7 @@ export function listenUdp(options: UdpOptions = {}): DatagramTransport {
       throw error;
     }
     throw new NetworkError(
-      `Cannot listen on UDP ${hostname}:${port}: ${(error as Error).message}`,
+      `Cannot listen on UDP ${formatAddress({ hostname, port })}: ${(error as Error).message}`,
       { cause: error },
     );
   }

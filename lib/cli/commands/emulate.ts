@@ -14,6 +14,7 @@ import { type EmulatorFleet, type FleetOptions, startFleet } from "../../emulato
 import { S20Client } from "../../client/client.ts";
 import type { ApiServer } from "../../api/server.ts";
 import { API_OPTIONS, startApiFromFlags } from "./serve.ts";
+import { formatAddress } from "../../transport/address.ts";
 
 /** The fleet the flags describe, and how to report it. */
 interface EmulateSetup {
@@ -78,7 +79,7 @@ function startFailure(error: unknown): S20Error | null {
   if (error instanceof PortInUseError) {
     return new S20Error(
       "PORT_IN_USE",
-      `cannot start an emulated socket on ${error.hostname}:${error.port}: the address is ` +
+      `cannot start an emulated socket on ${formatAddress(error)}: the address is ` +
         `in use (another emulator or a client bound to it). Stop that program, or choose another ` +
         `first address with --address or another port with --port`,
       { cause: error },
@@ -273,7 +274,7 @@ export const emulateCommand: CommandSpec = {
         ctx.io.stdout(
           (ctx.bool("json")
             ? JSON.stringify({ mac, address: address.hostname, port: address.port, name })
-            : `${name.padEnd(14)} ${mac}  ${address.hostname}:${address.port}`) + "\n",
+            : `${name.padEnd(14)} ${mac}  ${formatAddress(address)}`) + "\n",
         );
       }
       if (!ctx.bool("json")) {

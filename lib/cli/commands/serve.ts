@@ -8,6 +8,7 @@ import { UsageError } from "../usage_error.ts";
 import { S20Client } from "../../client/client.ts";
 import type { Controller } from "../../client/controller.ts";
 import { type ApiServer, type ScheduleSource, startApiServer } from "../../api/server.ts";
+import { formatAddress } from "../../transport/address.ts";
 
 /** The flags of the API, for `serve` and `schedule run`. */
 export const API_OPTIONS: Readonly<Record<string, OptionSpec>> = {
@@ -95,7 +96,7 @@ export function announceApi(
     api.socket,
     api.url ? `${api.url} (token in ${api.tokenFile})` : null,
   ].filter(Boolean).join(" and ");
-  const line = `s20 API on ${where}${udp ? `; UDP ${udp.hostname}:${udp.port}` : ""}. ` +
+  const line = `s20 API on ${where}${udp ? `; UDP ${formatAddress(udp)}` : ""}. ` +
     "Other s20 commands go through it.";
   if (options.json) ctx.out.note(`${line} Ctrl-C to stop.`);
   // A schedule's log owns standard output, in either format.
