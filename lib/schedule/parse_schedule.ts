@@ -6,8 +6,7 @@ import { uniqueContentIds } from "./_rule_id.ts";
 import { readSockets } from "./_read_sockets.ts";
 import { closest, didYouMean } from "../util/suggest.ts";
 import { type Entry, YamlSource } from "./_yaml_source.ts";
-import { sortIssues } from "./_sort_issues.ts";
-import { ScheduleError, type ScheduleIssue } from "./schedule_error.ts";
+import { ScheduleError, type ScheduleIssue, sortIssues } from "./schedule_error.ts";
 import type { Location, Rule, Schedule } from "./types.ts";
 
 const TOP_KEYS = ["location", "timezone", "seed", "sockets", "rules"];

@@ -1,6 +1,5 @@
 import { S20Error } from "../errors.ts";
 import { ISSUES_SHOWN } from "./_limits.ts";
-import { sortIssues } from "./_sort_issues.ts";
 
 /**
  * One problem in a schedule file, at a place a person can jump to.
@@ -24,6 +23,17 @@ export interface ScheduleIssue {
   readonly column: number;
   /** What is wrong, then how to fix it. */
   readonly message: string;
+}
+
+/**
+ * Issues ordered by file position, then message, so output is stable. Exported for
+ * `checkSchedule`; `mod.ts` leaves it out of the public API.
+ */
+export function sortIssues(issues: readonly ScheduleIssue[]): ScheduleIssue[] {
+  return [...issues].sort((a, b) =>
+    a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column ||
+    a.message.localeCompare(b.message)
+  );
 }
 
 /**
