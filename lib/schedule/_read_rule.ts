@@ -1,4 +1,4 @@
-import type { YamlNode } from "./_deps.ts";
+import type { Entry, YamlNode, YamlSource } from "./_yaml_source.ts";
 import { checkCron } from "./_cron.ts";
 import { ALL_DAYS, parseDays } from "./_days.ts";
 import { FieldReader } from "./_field_reader.ts";
@@ -14,7 +14,6 @@ import {
   type RuleContext,
 } from "./_rule_fields.ts";
 import { closest, didYouMean } from "../util/suggest.ts";
-import type { Entry, YamlSource } from "./_yaml_source.ts";
 import type { Rule, TimeSpec } from "./types.ts";
 
 const KEYS = [

@@ -1,7 +1,6 @@
-import { isScalar, type YamlNode } from "./_deps.ts";
+import { isScalar, type YamlNode, type YamlSource } from "./_yaml_source.ts";
 import { MAX_SOCKETS } from "./_limits.ts";
 import { didYouMean } from "../util/suggest.ts";
-import type { YamlSource } from "./_yaml_source.ts";
 import { Mac } from "../protocol/mac.ts";
 import type { SocketAddress } from "./types.ts";
 

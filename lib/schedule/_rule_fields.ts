@@ -1,4 +1,4 @@
-import { isScalar, isSeq } from "./_deps.ts";
+import { isScalar, isSeq } from "./_yaml_source.ts";
 import { parseDateRange } from "./_dates.ts";
 import { formatDuration, parseDuration } from "./_duration.ts";
 import type { FieldReader } from "./_field_reader.ts";

@@ -1,4 +1,4 @@
-import { Astronomy } from "./_deps.ts";
+import * as Astronomy from "npm:astronomy-engine@2.1.19";
 import type { Location } from "./types.ts";
 
 /**

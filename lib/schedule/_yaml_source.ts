@@ -1,3 +1,4 @@
+// npm:yaml is pinned here only; the readers of the tree take its node guards from this file.
 import {
   isAlias,
   isCollection,
@@ -5,13 +6,15 @@ import {
   isPair,
   isScalar,
   LineCounter,
+  type Node as YamlNode,
   parseDocument,
   type YAMLMap,
-  type YamlNode,
-} from "./_deps.ts";
+} from "npm:yaml@2.9.1";
 import { MAX_EXPANDED_VALUES, MAX_NESTING } from "./_limits.ts";
 import { describeSyntaxError } from "./_yaml_syntax.ts";
 import type { ScheduleIssue } from "./schedule_error.ts";
+
+export { isScalar, isSeq, type Node as YamlNode } from "npm:yaml@2.9.1";
 
 /** One `key: value` of a mapping, with the nodes to point messages at. */
 export interface Entry {
