@@ -1,9 +1,9 @@
-import { type Entry, isScalar, isSeq, type YamlNode, YamlSource } from "./_yaml_source.ts";
-import { canonicalTimeZone } from "./_arguments.ts";
-import { MAX_RULE_SOCKETS, MAX_RULES } from "./_limits.ts";
-import { readRule, type RuleRead } from "./_read_rule.ts";
-import { uniqueContentIds } from "./_rule_id.ts";
-import { readSockets } from "./_read_sockets.ts";
+import { type Entry, isScalar, isSeq, type YamlNode, YamlSource } from "./yaml_source.ts";
+import { canonicalTimeZone } from "./parse/arguments.ts";
+import { MAX_RULE_SOCKETS, MAX_RULES } from "./limits.ts";
+import { readRule, type RuleRead } from "./parse/read_rule.ts";
+import { uniqueContentIds } from "./parse/rule_id.ts";
+import { readSockets } from "./parse/read_sockets.ts";
 import { closest, didYouMean } from "../util/suggest.ts";
 import { ScheduleError, type ScheduleIssue, sortIssues } from "./schedule_error.ts";
 import type { Location, Rule, Schedule } from "./types.ts";

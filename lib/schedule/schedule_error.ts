@@ -1,5 +1,5 @@
 import { S20Error } from "../errors.ts";
-import { ISSUES_SHOWN } from "./_limits.ts";
+import { ISSUES_SHOWN } from "./limits.ts";
 
 /**
  * One problem in a schedule file, at a place a person can jump to.

@@ -2,9 +2,9 @@
 import assert from "node:assert/strict";
 import fc from "npm:fast-check@4.11.0";
 import { checkSchedule, plan } from "../../lib/schedule/mod.ts";
-import { resolveLocal } from "../../lib/schedule/_resolve_local.ts";
-import { formatDuration, parseDuration } from "../../lib/schedule/_duration.ts";
-import { ZoneClock } from "../../lib/schedule/_zone_clock.ts";
+import { resolveLocal } from "../../lib/schedule/time/resolve_local.ts";
+import { formatDuration, parseDuration } from "../../lib/schedule/notation/duration.ts";
+import { ZoneClock } from "../../lib/schedule/time/zone_clock.ts";
 
 const ZONES = [
   "Europe/London",

@@ -8,7 +8,7 @@ import { checkSchedule } from "../../schedule/parse_schedule.ts";
 import type { Schedule } from "../../schedule/types.ts";
 import type { ScheduleIssue } from "../../schedule/schedule_error.ts";
 import { formatIssues } from "../../schedule/schedule_error.ts";
-import { ISSUES_SHOWN } from "../../schedule/_limits.ts";
+import { ISSUES_SHOWN } from "../../schedule/limits.ts";
 import { plan } from "../../schedule/plan.ts";
 import { formatPlanText } from "../../schedule/format_plan_text.ts";
 import { resolveSockets } from "../../scheduler/resolve_sockets.ts";

@@ -1,4 +1,4 @@
-import type { Location } from "./types.ts";
+import type { Location } from "../types.ts";
 
 /** Checks an IANA zone name; returns it as Temporal spells it (`europe/london` → `Europe/London`). */
 export function canonicalTimeZone(name: string): string | null {

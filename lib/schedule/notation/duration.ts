@@ -1,4 +1,4 @@
-import { fail, ok, type Parsed } from "./_parsed.ts";
+import { fail, ok, type Parsed } from "./parsed.ts";
 
 // Units in descending order, each at most once, so "1h15m" has exactly one reading.
 const DURATION = /^(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?$/;

@@ -1,12 +1,12 @@
-import { hashString, numberStream } from "../util/hash.ts";
-import { inDateRange } from "./_dates.ts";
-import { dayBit, formatDays } from "./_days.ts";
-import { formatDuration } from "./_duration.ts";
-import { resolveLocal } from "./_resolve_local.ts";
-import { SunCalendar } from "./_sun_calendar.ts";
-import { formatClock } from "./_time_spec.ts";
-import { ZoneClock } from "./_zone_clock.ts";
-import type { EventRule, FixedTime, Rule, Schedule, TimeSpec, WindowRule } from "./types.ts";
+import { hashString, numberStream } from "../../util/hash.ts";
+import { inDateRange } from "../notation/dates.ts";
+import { dayBit, formatDays } from "../days.ts";
+import { formatDuration } from "../notation/duration.ts";
+import { resolveLocal } from "../time/resolve_local.ts";
+import { SunCalendar } from "../time/sun_calendar.ts";
+import { formatClock } from "../notation/time_spec.ts";
+import { ZoneClock } from "../time/zone_clock.ts";
+import type { EventRule, FixedTime, Rule, Schedule, TimeSpec, WindowRule } from "../types.ts";
 
 /** A local calendar day with the fields rules test, computed once per plan. */
 export interface Day {

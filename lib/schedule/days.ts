@@ -1,4 +1,4 @@
-import { fail, ok, type Parsed } from "./_parsed.ts";
+import { fail, ok, type Parsed } from "./notation/parsed.ts";
 
 /**
  * Every weekday: bits 0–6, Monday first, as the socket's repeat byte (docs/protocol.md#table-3).

@@ -10,8 +10,8 @@ import {
   parseDocument,
   type YAMLMap,
 } from "npm:yaml@2.9.1";
-import { MAX_EXPANDED_VALUES, MAX_NESTING } from "./_limits.ts";
-import { describeSyntaxError } from "./_yaml_syntax.ts";
+import { MAX_EXPANDED_VALUES, MAX_NESTING } from "./limits.ts";
+import { describeSyntaxError } from "./parse/yaml_syntax.ts";
 import type { ScheduleIssue } from "./schedule_error.ts";
 
 export { isScalar, isSeq, type Node as YamlNode } from "npm:yaml@2.9.1";
