@@ -1,4 +1,4 @@
-import { checkInteger } from "./parse/arguments.ts";
+import { checkInteger } from "./parse/validate_arguments.ts";
 import { ExpandContext } from "./plan/expand.ts";
 import { stateAt } from "./plan/state_at.ts";
 import type { Action, Schedule } from "./types.ts";

@@ -1,4 +1,4 @@
-import { checkInteger } from "./parse/arguments.ts";
+import { checkInteger } from "./parse/validate_arguments.ts";
 import { hourBar, onIntervals, socketStretches } from "./plan/timeline.ts";
 import type { Plan, PlannedEvent, SkippedDay } from "./plan_types.ts";
 

@@ -1,5 +1,5 @@
 import { type Entry, isScalar, isSeq, type YamlNode, YamlSource } from "./yaml_source.ts";
-import { canonicalTimeZone } from "./parse/arguments.ts";
+import { canonicalTimeZone } from "./parse/validate_arguments.ts";
 import { MAX_RULE_SOCKETS, MAX_RULES } from "./limits.ts";
 import { readRule, type RuleRead } from "./parse/read_rule.ts";
 import { uniqueContentIds } from "./parse/rule_id.ts";

@@ -1,4 +1,4 @@
-import { checkInteger, toPlainDate } from "./parse/arguments.ts";
+import { checkInteger, toPlainDate } from "./parse/validate_arguments.ts";
 import { dstChanges } from "./time/dst.ts";
 import { ExpandContext } from "./plan/expand.ts";
 import { expandRules } from "./plan/occurrences.ts";

@@ -1,3 +1,4 @@
+/** Checks of the arguments the public functions take: zones, dates, locations, integer options. */
 import type { Location } from "../types.ts";
 
 /** Checks an IANA zone name; returns it as Temporal spells it (`europe/london` → `Europe/London`). */
