@@ -29,8 +29,8 @@
  *     on: sunset
  *     off: "02:00"
  * `;
- * const { schedule, errors } = checkSchedule(text, { file: "porch.yaml" });
- * assert.equal(formatIssues(errors), "");
+ * const { schedule, issues } = checkSchedule(text, { file: "porch.yaml" });
+ * assert.equal(formatIssues(issues), "");
  * const week = plan(schedule!, { from: "2026-06-20", days: 7 });
  * // Midsummer sunsets in Reykjavík come after midnight, on the next civil date.
  * const solstice = week.events.find((e) => e.anchorDate === "2026-06-21" && e.action === "on");

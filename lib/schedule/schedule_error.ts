@@ -86,13 +86,13 @@ export function formatIssues(
  * ```
  */
 export class ScheduleError extends S20Error {
-  /** Every problem found, ordered by place. */
+  /** Every issue found, ordered by place. */
   readonly issues: readonly ScheduleIssue[];
 
   /**
    * Creates the error.
    *
-   * @param issues The problems; at least one.
+   * @param issues The issues; at least one.
    */
   constructor(issues: readonly ScheduleIssue[]) {
     const sorted = sortIssues(issues);

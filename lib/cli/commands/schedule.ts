@@ -30,8 +30,8 @@ export function readSchedule(_ctx: CommandContext, file: string): Schedule {
     }
     throw error;
   }
-  const { schedule, errors } = checkSchedule(text, { file });
-  if (schedule === null || errors.length > 0) throw new ScheduleFileError(file, errors);
+  const { schedule, issues } = checkSchedule(text, { file });
+  if (schedule === null || issues.length > 0) throw new ScheduleFileError(file, issues);
   return schedule;
 }
 
