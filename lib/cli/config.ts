@@ -61,9 +61,9 @@ function issuesMessage(path: string, issues: readonly ScheduleIssue[]): string {
 function scheduleAliases(path: string, into: Map<string, Alias>): void {
   const text = readText(path, "schedule file");
   if (text === null) throw new UsageError(`schedule file '${path}' does not exist`);
-  const { schedule, errors } = checkSchedule(text, { file: path });
+  const { schedule, issues } = checkSchedule(text, { file: path });
   if (!schedule) {
-    throw new UsageError(issuesMessage(path, errors));
+    throw new UsageError(issuesMessage(path, issues));
   }
   for (const [alias, s] of Object.entries(schedule.sockets)) {
     if (!into.has(alias)) {

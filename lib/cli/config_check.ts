@@ -3,8 +3,7 @@
  * `file:line:column`, with the nearest known key suggested for a misspelt one. The YAML reading
  * and positions are the schedule language's (`YamlSource`), so both files report alike.
  */
-import { isScalar, isSeq, type YamlNode } from "../schedule/_deps.ts";
-import { YamlSource } from "../schedule/_yaml_source.ts";
+import { isScalar, isSeq, type YamlNode, YamlSource } from "../schedule/yaml_source.ts";
 import type { ScheduleIssue } from "../schedule/schedule_error.ts";
 import { parseTarget } from "../client/targets.ts";
 import { Mac } from "../protocol/mac.ts";

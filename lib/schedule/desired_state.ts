@@ -1,6 +1,6 @@
-import { checkInteger } from "./_arguments.ts";
-import { ExpandContext } from "./_expand.ts";
-import { stateAt } from "./_state_at.ts";
+import { checkInteger } from "./parse/validate_arguments.ts";
+import { ExpandContext } from "./plan/expand.ts";
+import { stateAt } from "./plan/state_at.ts";
 import type { Action, Schedule } from "./types.ts";
 
 /**

@@ -1,5 +1,5 @@
-import { checkInteger } from "./_arguments.ts";
-import { hourBar, onIntervals, socketStretches } from "./_timeline.ts";
+import { checkInteger } from "./parse/validate_arguments.ts";
+import { hourBar, onIntervals, socketStretches } from "./plan/timeline.ts";
 import type { Plan, PlannedEvent, SkippedDay } from "./plan_types.ts";
 
 /**

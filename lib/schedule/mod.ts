@@ -29,8 +29,8 @@
  *     on: sunset
  *     off: "02:00"
  * `;
- * const { schedule, errors } = checkSchedule(text, { file: "porch.yaml" });
- * assert.equal(formatIssues(errors), "");
+ * const { schedule, issues } = checkSchedule(text, { file: "porch.yaml" });
+ * assert.equal(formatIssues(issues), "");
  * const week = plan(schedule!, { from: "2026-06-20", days: 7 });
  * // Midsummer sunsets in Reykjavík come after midnight, on the next civil date.
  * const solstice = week.events.find((e) => e.anchorDate === "2026-06-21" && e.action === "on");
@@ -39,8 +39,19 @@
  *
  * @module
  */
+// Layout of lib/schedule, and who may import what:
+// - Files directly in lib/schedule/ may be imported from other folders of lib/. This module
+//   re-exports the public API from some of them; days.ts (weekday words), limits.ts (issue cap)
+//   and yaml_source.ts (YAML with positions) are there for the CLI and are not re-exported.
+// - Files in the subfolders are private to lib/schedule, so they carry no '_' prefix:
+//     parse/     the YAML tree into rules, and the checks of the public functions' arguments
+//     notation/  the file's value words (dates, durations, times, cron), parsed and formatted
+//     plan/      rules into events: expansion, socket-or-host placement, state at an instant
+//     time/      zones, DST and the sun
+//   Only files of lib/schedule import them; a need from outside is met by a file up here.
 export * from "./types.ts";
-export * from "./schedule_error.ts";
+// Listed by name: schedule_error.ts also holds sortIssues, which is internal.
+export { formatIssues, ScheduleError, type ScheduleIssue } from "./schedule_error.ts";
 // The base of ScheduleError, so callers of this subpath can catch any s20 error.
 export { S20Error } from "../errors.ts";
 export * from "./parse_schedule.ts";

@@ -1,13 +1,11 @@
-import { isScalar, isSeq, type YamlNode } from "./_deps.ts";
-import { canonicalTimeZone } from "./_arguments.ts";
-import { MAX_RULE_SOCKETS, MAX_RULES } from "./_limits.ts";
-import { readRule, type RuleRead } from "./_read_rule.ts";
-import { uniqueContentIds } from "./_rule_id.ts";
-import { readSockets } from "./_read_sockets.ts";
+import { type Entry, isScalar, isSeq, type YamlNode, YamlSource } from "./yaml_source.ts";
+import { canonicalTimeZone } from "./parse/validate_arguments.ts";
+import { MAX_RULE_SOCKETS, MAX_RULES } from "./limits.ts";
+import { readRule, type RuleRead } from "./parse/read_rule.ts";
+import { uniqueContentIds } from "./parse/rule_id.ts";
+import { readSockets } from "./parse/read_sockets.ts";
 import { closest, didYouMean } from "../util/suggest.ts";
-import { type Entry, YamlSource } from "./_yaml_source.ts";
-import { sortIssues } from "./_sort_issues.ts";
-import { ScheduleError, type ScheduleIssue } from "./schedule_error.ts";
+import { ScheduleError, type ScheduleIssue, sortIssues } from "./schedule_error.ts";
 import type { Location, Rule, Schedule } from "./types.ts";
 
 const TOP_KEYS = ["location", "timezone", "seed", "sockets", "rules"];
@@ -47,15 +45,15 @@ export interface ParseScheduleOptions {
  * import type { CheckResult } from "@s20/s20/schedule";
  *
  * function exitCode(result: CheckResult): number {
- *   return result.errors.length === 0 ? 0 : 2;
+ *   return result.issues.length === 0 ? 0 : 2;
  * }
  * ```
  */
 export interface CheckResult {
   /** The schedule, or `null` when there is any error. */
   readonly schedule: Schedule | null;
-  /** Every problem, ordered by place; empty when the file is good. */
-  readonly errors: readonly ScheduleIssue[];
+  /** Every issue, ordered by place; empty when the file is good. */
+  readonly issues: readonly ScheduleIssue[];
 }
 
 /**
@@ -64,7 +62,7 @@ export interface CheckResult {
  *
  * @param text The YAML text.
  * @param options The file name for messages and the fallback zone.
- * @returns The schedule when the file is good, and the errors.
+ * @returns The schedule when the file is good, and the issues.
  * @throws {TypeError} If `text` is not a string.
  * @throws {RangeError} If the file has no `timezone:` and `defaultTimeZone` is not a zone.
  *
@@ -82,11 +80,11 @@ export interface CheckResult {
  *   "    at: '25:00'",
  *   "    action: on",
  * ].join("\n");
- * const { schedule, errors } = checkSchedule(text, { file: "s.yaml" });
+ * const { schedule, issues } = checkSchedule(text, { file: "s.yaml" });
  * assert.equal(schedule, null);
- * assert.equal(errors.length, 2);
- * assert.match(formatIssues(errors), /^s\.yaml:5:14: unknown socket 'lamp'; known: hall$/m);
- * assert.match(formatIssues(errors), /^s\.yaml:6:9: '25:00' is not a time of day/m);
+ * assert.equal(issues.length, 2);
+ * assert.match(formatIssues(issues), /^s\.yaml:5:14: unknown socket 'lamp'; known: hall$/m);
+ * assert.match(formatIssues(issues), /^s\.yaml:6:9: '25:00' is not a time of day/m);
  * ```
  */
 export function checkSchedule(text: string, options: ParseScheduleOptions = {}): CheckResult {
@@ -98,12 +96,12 @@ export function checkSchedule(text: string, options: ParseScheduleOptions = {}):
   const { file = "schedule.yaml" } = options;
   const source = new YamlSource(text, file);
   const schedule = readSchedule(source, options);
-  const errors = sortIssues(source.allIssues());
-  return { schedule: errors.length === 0 ? schedule : null, errors };
+  const issues = sortIssues(source.allIssues());
+  return { schedule: issues.length === 0 ? schedule : null, issues };
 }
 
 /**
- * Reads a schedule file, or throws a {@linkcode ScheduleError} holding every problem.
+ * Reads a schedule file, or throws a {@linkcode ScheduleError} holding every issue.
  *
  * @param text The YAML text.
  * @param options The file name for messages and the fallback zone.
@@ -132,8 +130,8 @@ export function checkSchedule(text: string, options: ParseScheduleOptions = {}):
  * ```
  */
 export function parseSchedule(text: string, options: ParseScheduleOptions = {}): Schedule {
-  const { schedule, errors } = checkSchedule(text, options);
-  if (schedule === null) throw new ScheduleError(errors);
+  const { schedule, issues } = checkSchedule(text, options);
+  if (schedule === null) throw new ScheduleError(issues);
   return schedule;
 }
 

@@ -1,9 +1,9 @@
-import { checkInteger, toPlainDate } from "./_arguments.ts";
-import { dstChanges } from "./_dst.ts";
-import { ExpandContext } from "./_expand.ts";
-import { expandRules } from "./_occurrences.ts";
-import { placeOccurrences } from "./_placement.ts";
-import { stateAt } from "./_state_at.ts";
+import { checkInteger, toPlainDate } from "./parse/validate_arguments.ts";
+import { dstChanges } from "./time/dst.ts";
+import { ExpandContext } from "./plan/expand.ts";
+import { expandRules } from "./plan/occurrences.ts";
+import { placeOccurrences } from "./plan/placement.ts";
+import { stateAt } from "./plan/state_at.ts";
 import type { Plan } from "./plan_types.ts";
 import type { Schedule } from "./types.ts";
 

@@ -1,6 +1,5 @@
 import { S20Error } from "../errors.ts";
-import { ISSUES_SHOWN } from "./_limits.ts";
-import { sortIssues } from "./_sort_issues.ts";
+import { ISSUES_SHOWN } from "./limits.ts";
 
 /**
  * One problem in a schedule file, at a place a person can jump to.
@@ -24,6 +23,17 @@ export interface ScheduleIssue {
   readonly column: number;
   /** What is wrong, then how to fix it. */
   readonly message: string;
+}
+
+/**
+ * Issues ordered by file position, then message, so output is stable. Exported for
+ * `checkSchedule`; `mod.ts` leaves it out of the public API.
+ */
+export function sortIssues(issues: readonly ScheduleIssue[]): ScheduleIssue[] {
+  return [...issues].sort((a, b) =>
+    a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column ||
+    a.message.localeCompare(b.message)
+  );
 }
 
 /**
@@ -76,13 +86,13 @@ export function formatIssues(
  * ```
  */
 export class ScheduleError extends S20Error {
-  /** Every problem found, ordered by place. */
+  /** Every issue found, ordered by place. */
   readonly issues: readonly ScheduleIssue[];
 
   /**
    * Creates the error.
    *
-   * @param issues The problems; at least one.
+   * @param issues The issues; at least one.
    */
   constructor(issues: readonly ScheduleIssue[]) {
     const sorted = sortIssues(issues);

@@ -1,5 +1,5 @@
-import { SunCalendar } from "./_sun_calendar.ts";
-import { checkLocation, toPlainDate, toTimeZone } from "./_arguments.ts";
+import { SunCalendar } from "./time/sun_calendar.ts";
+import { checkLocation, toPlainDate, toTimeZone } from "./parse/validate_arguments.ts";
 import type { Location, SunEvent } from "./types.ts";
 
 const EVENTS: readonly SunEvent[] = [

@@ -1,4 +1,4 @@
-import { shiftDays } from "./_days.ts";
+import { shiftDays } from "./days.ts";
 import type { Action, FixedTime, Rule } from "./types.ts";
 
 /**

@@ -18,8 +18,8 @@ const CHECK_TIMEOUT_MS = 60_000;
 export function readScheduleFile(file: string): ScheduleFileRead {
   try {
     const text = readTextFileStrict(file, { what: "schedule file" });
-    const { schedule, errors } = checkSchedule(text, { file });
-    return schedule && errors.length === 0 ? { schedule } : { issues: [...errors] };
+    const { schedule, issues } = checkSchedule(text, { file });
+    return schedule && issues.length === 0 ? { schedule } : { issues: [...issues] };
   } catch (error) {
     return { issues: [fileIssue(file, `cannot read the file: ${(error as Error).message}`)] };
   }

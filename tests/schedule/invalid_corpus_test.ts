@@ -40,18 +40,18 @@ for (const file of files) {
   Deno.test(`checkSchedule() reports ${file} at the right line and column`, () => {
     const text = Deno.readTextFileSync(new URL(file, DIR));
     const expected = expectations(text);
-    const { schedule, errors } = checkSchedule(text, { file, defaultTimeZone: "UTC" });
+    const { schedule, issues } = checkSchedule(text, { file, defaultTimeZone: "UTC" });
     assert.equal(schedule, null);
     assert.deepEqual(
-      errors.map((e) => `${e.line}:${e.column}`),
+      issues.map((e) => `${e.line}:${e.column}`),
       expected.map((e) => `${e.line}:${e.column}`),
-      errors.map((e) => `${e.line}:${e.column}: ${e.message}`).join("\n"),
+      issues.map((e) => `${e.line}:${e.column}: ${e.message}`).join("\n"),
     );
-    errors.forEach((error, i) => {
-      assert.equal(error.file, file);
+    issues.forEach((issue, i) => {
+      assert.equal(issue.file, file);
       assert.ok(
-        error.message.includes(expected[i]!.text),
-        `${file}:${error.line}:${error.column}: "${error.message}" lacks "${expected[i]!.text}"`,
+        issue.message.includes(expected[i]!.text),
+        `${file}:${issue.line}:${issue.column}: "${issue.message}" lacks "${expected[i]!.text}"`,
       );
     });
   });

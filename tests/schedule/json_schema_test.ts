@@ -58,7 +58,7 @@ Deno.test("schedule.schema.json accepts the example file and every good fixture"
   assert.ok(files.length >= 5);
   for (const file of files) {
     const text = Deno.readTextFileSync(file);
-    assert.deepEqual(checkSchedule(text, { defaultTimeZone: "UTC" }).errors, [], file.pathname);
+    assert.deepEqual(checkSchedule(text, { defaultTimeZone: "UTC" }).issues, [], file.pathname);
     assert.ok(validate(yamlData(text)), `${file.pathname}: ${JSON.stringify(validate.errors)}`);
   }
 });

@@ -8,13 +8,13 @@ import { checkSchedule } from "../../lib/schedule/parse_schedule.ts";
 import { aliasBomb } from "../../scripts/_hostile_files.ts";
 
 const check = (text: string) => checkSchedule(text, { file: "s.yaml", defaultTimeZone: "UTC" });
-const messages = (text: string) => check(text).errors.map((e) => `${e.line}: ${e.message}`);
+const messages = (text: string) => check(text).issues.map((e) => `${e.line}: ${e.message}`);
 
 Deno.test("an alias bomb is refused with one error about expanded values", () => {
-  const { schedule, errors } = check(aliasBomb(20_000, 10_000));
+  const { schedule, issues } = check(aliasBomb(20_000, 10_000));
   assert.equal(schedule, null);
-  assert.equal(errors.length, 1, errors.slice(0, 3).map((e) => e.message).join("\n"));
-  assert.match(errors[0]!.message, /more than 100000 values once its aliases/);
+  assert.equal(issues.length, 1, issues.slice(0, 3).map((e) => e.message).join("\n"));
+  assert.match(issues[0]!.message, /more than 100000 values once its aliases/);
 });
 
 Deno.test("aliases in a reasonable file still work, and resolve to the anchor before them", () => {
@@ -26,8 +26,8 @@ Deno.test("aliases in a reasonable file still work, and resolve to the anchor be
     "  - {sockets: &both [a], at: '09:00', action: off}",
     "  - {sockets: *both, at: '10:00', action: on}",
   ].join("\n");
-  const { schedule, errors } = check(text);
-  assert.deepEqual(errors, []);
+  const { schedule, issues } = check(text);
+  assert.deepEqual(issues, []);
   assert.deepEqual(schedule!.rules.map((r) => r.sockets), [["a", "b"], ["a", "b"], ["a"], ["a"]]);
 });
 

@@ -176,17 +176,17 @@ Deno.test("checkSchedule() reports schema errors after a YAML syntax error elsew
     "rules:",
     "  - {sockets: a, at: '07:00', action: on, days: nope}",
   ].join("\n");
-  const { errors } = checkSchedule(text, { file: "s.yaml" });
-  const text2 = formatIssues(errors);
+  const { issues } = checkSchedule(text, { file: "s.yaml" });
+  const text2 = formatIssues(issues);
   assert.match(text2, /^s\.yaml:4:\d+: YAML syntax error/m);
   assert.match(text2, /^s\.yaml:6:49: 'nope' is not a day/m);
 });
 
 Deno.test("checkSchedule() throws TypeError for a non-string and reports an empty file", () => {
   assert.throws(() => checkSchedule(42 as unknown as string), TypeError);
-  const { errors } = checkSchedule("", { file: "e.yaml" });
+  const { issues } = checkSchedule("", { file: "e.yaml" });
   assert.equal(
-    formatIssues(errors),
+    formatIssues(issues),
     "e.yaml:1:1: the schedule is empty; it needs 'sockets:' " +
       "and 'rules:' (see schedules.example.yaml)",
   );
@@ -207,6 +207,6 @@ Deno.test("the schedule example in the README is a valid schedule", () => {
   const block = [...markdown.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!)
     .find((text) => text.includes("rules:"));
   assert.ok(block !== undefined, "README.md has a schedule example");
-  const { errors } = checkSchedule(block, { file: "README.md", defaultTimeZone: "UTC" });
-  assert.deepEqual(errors, []);
+  const { issues } = checkSchedule(block, { file: "README.md", defaultTimeZone: "UTC" });
+  assert.deepEqual(issues, []);
 });

@@ -2,9 +2,9 @@
 import assert from "node:assert/strict";
 import fc from "npm:fast-check@4.11.0";
 import { checkSchedule, plan } from "../../lib/schedule/mod.ts";
-import { resolveLocal } from "../../lib/schedule/_resolve_local.ts";
-import { formatDuration, parseDuration } from "../../lib/schedule/_duration.ts";
-import { ZoneClock } from "../../lib/schedule/_zone_clock.ts";
+import { resolveLocal } from "../../lib/schedule/time/resolve_local.ts";
+import { formatDuration, parseDuration } from "../../lib/schedule/notation/duration.ts";
+import { ZoneClock } from "../../lib/schedule/time/zone_clock.ts";
 
 const ZONES = [
   "Europe/London",
@@ -141,13 +141,13 @@ Deno.test("checkSchedule() never throws on damaged files and points inside them"
   ).map(([at, cut, insert]) => EXAMPLE.slice(0, at) + insert + EXAMPLE.slice(at + cut));
   fc.assert(
     fc.property(fc.oneof(damaged, fc.string({ maxLength: 200 })), (text) => {
-      const { schedule, errors } = checkSchedule(text, { file: "f.yaml", defaultTimeZone: "UTC" });
-      assert.equal(schedule === null, errors.length > 0);
+      const { schedule, issues } = checkSchedule(text, { file: "f.yaml", defaultTimeZone: "UTC" });
+      assert.equal(schedule === null, issues.length > 0);
       const lines = text.split("\n").length;
-      for (const error of errors) {
-        assert.ok(error.line >= 1 && error.line <= lines + 1, `line ${error.line} of ${lines}`);
-        assert.ok(error.column >= 1);
-        assert.ok(error.message.length > 10);
+      for (const issue of issues) {
+        assert.ok(issue.line >= 1 && issue.line <= lines + 1, `line ${issue.line} of ${lines}`);
+        assert.ok(issue.column >= 1);
+        assert.ok(issue.message.length > 10);
       }
     }),
     { numRuns: 400 },
@@ -202,12 +202,12 @@ Deno.test("plan() returns sorted, reproducible events inside the window for any 
           "rules:",
           ...rules.map((r) => `  - ${r}`),
         ].join("\n");
-        const { schedule, errors } = checkSchedule(text);
+        const { schedule, issues } = checkSchedule(text);
         if (schedule === null) {
           // Generated duplicates are legitimately refused; anything else is a generator bug.
           assert.ok(
-            errors.every((e) => e.message.includes("does the same as")),
-            JSON.stringify(errors),
+            issues.every((e) => e.message.includes("does the same as")),
+            JSON.stringify(issues),
           );
           return;
         }

@@ -21,8 +21,8 @@ Deno.test("'off at 12:27:06' and 'on at 18:14:17' on desk share a 32-bit hash", 
 });
 
 Deno.test("two different rules whose hashes collide are both accepted, with distinct short ids", () => {
-  const { schedule, errors } = check([OFF, ON]);
-  assert.deepEqual(errors, []);
+  const { schedule, issues } = check([OFF, ON]);
+  assert.deepEqual(issues, []);
   const ids = schedule!.rules.map((r) => r.id);
   assert.equal(new Set(ids).size, 2);
   for (const id of ids) assert.match(id, /^r[0-9a-f]{8}$/);
@@ -32,11 +32,11 @@ Deno.test("two different rules whose hashes collide are both accepted, with dist
 });
 
 Deno.test("rules that do the same are still refused, whatever their names", () => {
-  const { errors } = check([
+  const { issues } = check([
     OFF,
     "  - {name: Lunch, sockets: [desk], at: '12:27:06', action: off}",
   ]);
-  assert.deepEqual(errors.map((e) => e.message), [
+  assert.deepEqual(issues.map((e) => e.message), [
     "rule 2 does the same as rule 1 (line 4); remove one of them",
   ]);
 });

@@ -8,7 +8,7 @@ import { checkSchedule } from "../../schedule/parse_schedule.ts";
 import type { Schedule } from "../../schedule/types.ts";
 import type { ScheduleIssue } from "../../schedule/schedule_error.ts";
 import { formatIssues } from "../../schedule/schedule_error.ts";
-import { ISSUES_SHOWN } from "../../schedule/_limits.ts";
+import { ISSUES_SHOWN } from "../../schedule/limits.ts";
 import { plan } from "../../schedule/plan.ts";
 import { formatPlanText } from "../../schedule/format_plan_text.ts";
 import { resolveSockets } from "../../scheduler/resolve_sockets.ts";
@@ -30,8 +30,8 @@ export function readSchedule(_ctx: CommandContext, file: string): Schedule {
     }
     throw error;
   }
-  const { schedule, errors } = checkSchedule(text, { file });
-  if (schedule === null || errors.length > 0) throw new ScheduleFileError(file, errors);
+  const { schedule, issues } = checkSchedule(text, { file });
+  if (schedule === null || issues.length > 0) throw new ScheduleFileError(file, issues);
   return schedule;
 }
 

@@ -3,7 +3,7 @@ import { TimerNotFoundError, UsageError } from "../usage_error.ts";
 import { wholeNumberIn } from "../../util/whole_number.ts";
 import { labelOf } from "./_each.ts";
 import { maskDays, type TimerSpec, timerView, timerWhen } from "../../client/timer_spec.ts";
-import { parseDays } from "../../schedule/_days.ts";
+import { parseDays } from "../../schedule/days.ts";
 import { integerFlag } from "../args.ts";
 import { nextTimerFire } from "../../client/timer_next.ts";
 import { zoneOffsetMinutes } from "../../protocol/zone.ts";

@@ -1,11 +1,11 @@
-import { isScalar, isSeq } from "./_deps.ts";
-import { parseDateRange } from "./_dates.ts";
-import { formatDuration, parseDuration } from "./_duration.ts";
-import type { FieldReader } from "./_field_reader.ts";
-import { fail, ok } from "./_parsed.ts";
-import { closest } from "../util/suggest.ts";
-import { MAX_OFFSET_SECONDS, parseTimeSpec } from "./_time_spec.ts";
-import type { Action, DateRange, TimeSpec } from "./types.ts";
+import { isScalar, isSeq } from "../yaml_source.ts";
+import { parseDateRange } from "../notation/dates.ts";
+import { formatDuration, parseDuration } from "../notation/duration.ts";
+import type { FieldReader } from "./field_reader.ts";
+import { fail, ok } from "../notation/parsed.ts";
+import { closest } from "../../util/suggest.ts";
+import { MAX_OFFSET_SECONDS, parseTimeSpec } from "../notation/time_spec.ts";
+import type { Action, DateRange, TimeSpec } from "../types.ts";
 
 // Readers of single rule fields: each reports its own problems and returns `null` on one.
 

@@ -1,10 +1,10 @@
-import { formatDays } from "./_days.ts";
-import { formatClock } from "./_time_spec.ts";
-import type { WallTime } from "../protocol/records.ts";
-import type { ZoneClock } from "./_zone_clock.ts";
-import type { DeviceTimer, PlannedEvent, SocketPlan } from "./plan_types.ts";
-import type { Action, Rule, Schedule } from "./types.ts";
-import { compileWeeklyTimers, type WeeklyTimer } from "./weekly_timers.ts";
+import { formatDays } from "../days.ts";
+import { formatClock } from "../notation/time_spec.ts";
+import type { WallTime } from "../../protocol/records.ts";
+import type { ZoneClock } from "../time/zone_clock.ts";
+import type { DeviceTimer, PlannedEvent, SocketPlan } from "../plan_types.ts";
+import type { Action, Rule, Schedule } from "../types.ts";
+import { compileWeeklyTimers, type WeeklyTimer } from "../weekly_timers.ts";
 
 /** An occurrence of a rule for one socket, before it is given to the socket or the host. */
 export interface Occurrence {

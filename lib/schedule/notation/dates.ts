@@ -1,5 +1,5 @@
-import { fail, ok, type Parsed } from "./_parsed.ts";
-import type { CalendarDay, DateRange } from "./types.ts";
+import { fail, ok, type Parsed } from "./parsed.ts";
+import type { CalendarDay, DateRange } from "../types.ts";
 
 const MONTHS = [
   "January",

@@ -1,12 +1,12 @@
-import { inDateRange } from "./_dates.ts";
-import { dayBit, formatDays } from "./_days.ts";
-import { formatDuration } from "./_duration.ts";
-import { randomOffsets } from "./_random.ts";
-import { resolveLocal } from "./_resolve_local.ts";
-import { SunCalendar } from "./_sun_calendar.ts";
-import { formatClock } from "./_time_spec.ts";
-import { ZoneClock } from "./_zone_clock.ts";
-import type { EventRule, FixedTime, Rule, Schedule, TimeSpec, WindowRule } from "./types.ts";
+import { hashString, numberStream } from "../../util/hash.ts";
+import { inDateRange } from "../notation/dates.ts";
+import { dayBit, formatDays } from "../days.ts";
+import { formatDuration } from "../notation/duration.ts";
+import { resolveLocal } from "../time/resolve_local.ts";
+import { SunCalendar } from "../time/sun_calendar.ts";
+import { formatClock } from "../notation/time_spec.ts";
+import { ZoneClock } from "../time/zone_clock.ts";
+import type { EventRule, FixedTime, Rule, Schedule, TimeSpec, WindowRule } from "../types.ts";
 
 /** A local calendar day with the fields rules test, computed once per plan. */
 export interface Day {
@@ -197,4 +197,21 @@ function jitterNote(offset: number, note: string | null): string | null {
   if (offset === 0) return note;
   const random = `random offset ${offset > 0 ? "+" : ""}${formatDuration(offset)}`;
   return note === null ? random : `${note}; ${random}`;
+}
+
+/**
+ * The random offsets of one rule on one anchor day, in whole seconds, uniform in
+ * [-halfWidth, +halfWidth]. Seeded by (schedule seed, rule id, anchor day) only, so a plan is
+ * the same every time it is made, whatever the window or the other rules. A window draws
+ * twice (on edge, then off edge); an event once.
+ */
+function randomOffsets(
+  halfWidth: number,
+  key: { seed: string; ruleId: string; date: string },
+  count: number,
+): number[] {
+  if (halfWidth <= 0) return new Array<number>(count).fill(0);
+  const next = numberStream(hashString(`${key.seed}\u0000${key.ruleId}\u0000${key.date}`));
+  const span = 2 * halfWidth + 1;
+  return Array.from({ length: count }, () => Math.floor(next() * span) - halfWidth);
 }

@@ -1,5 +1,6 @@
-import type { Location } from "./types.ts";
-import { checkInteger as checkIntegerIn, checkNumber } from "../util/range.ts";
+/** Checks of the arguments the public functions take: zones, dates, locations, integer options. */
+import type { Location } from "../types.ts";
+import { checkInteger as checkIntegerIn, checkNumber } from "../../util/range.ts";
 
 /** Checks an IANA zone name; returns it as Temporal spells it (`europe/london` → `Europe/London`). */
 export function canonicalTimeZone(name: string): string | null {

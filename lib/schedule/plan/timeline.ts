@@ -1,5 +1,5 @@
-import type { Plan } from "./plan_types.ts";
-import type { Action } from "./types.ts";
+import type { Plan } from "../plan_types.ts";
+import type { Action } from "../types.ts";
 
 /** A stretch of time with one known state of a socket. */
 export interface Stretch {

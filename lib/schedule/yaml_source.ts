@@ -1,3 +1,25 @@
+/**
+ * YAML read with positions: every problem becomes a `file:line:column` issue, syntax errors
+ * included, and reading goes on after them. Public to the rest of lib/ on purpose: the CLI's
+ * config file is read with it, so both files report alike. Not part of the
+ * `@s20/s20/schedule` API.
+ *
+ * npm:yaml is pinned here only; the readers of the tree take its node guards from this file.
+ *
+ * @example
+ * ```ts
+ * import { isScalar, YamlSource } from "./yaml_source.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const source = new YamlSource("a: 1\nb: [\n", "f.yaml");
+ * assert.match(source.allIssues()[0]!.message, /this \[ is never closed/);
+ * const root = source.asMap(source.root);
+ * const a = root && source.entries(root, (key) => `duplicate key '${key}'`)[0];
+ * assert.ok(a && a.value !== null && isScalar(a.value));
+ * ```
+ *
+ * @module
+ */
 import {
   isAlias,
   isCollection,
@@ -5,13 +27,15 @@ import {
   isPair,
   isScalar,
   LineCounter,
+  type Node as YamlNode,
   parseDocument,
   type YAMLMap,
-  type YamlNode,
-} from "./_deps.ts";
-import { MAX_EXPANDED_VALUES, MAX_NESTING } from "./_limits.ts";
-import { describeSyntaxError } from "./_yaml_syntax.ts";
+} from "npm:yaml@2.9.1";
+import { MAX_EXPANDED_VALUES, MAX_NESTING } from "./limits.ts";
+import { describeSyntaxError } from "./parse/yaml_syntax.ts";
 import type { ScheduleIssue } from "./schedule_error.ts";
+
+export { isScalar, isSeq, type Node as YamlNode } from "npm:yaml@2.9.1";
 
 /** One `key: value` of a mapping, with the nodes to point messages at. */
 export interface Entry {

@@ -1,5 +1,5 @@
-import { hashString } from "../util/hash.ts";
-import type { DateRange, Rule, TimeSpec } from "./types.ts";
+import { hashString } from "../../util/hash.ts";
+import type { DateRange, Rule, TimeSpec } from "../types.ts";
 
 /**
  * What a rule does, as text: two rules do the same exactly when these are equal. Its name,

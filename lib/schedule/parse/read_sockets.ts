@@ -1,9 +1,8 @@
-import { isScalar, type YamlNode } from "./_deps.ts";
-import { MAX_SOCKETS } from "./_limits.ts";
-import { didYouMean } from "../util/suggest.ts";
-import type { YamlSource } from "./_yaml_source.ts";
-import { Mac } from "../protocol/mac.ts";
-import type { SocketAddress } from "./types.ts";
+import { isScalar, type YamlNode, type YamlSource } from "../yaml_source.ts";
+import { MAX_SOCKETS } from "../limits.ts";
+import { didYouMean } from "../../util/suggest.ts";
+import { Mac } from "../../protocol/mac.ts";
+import type { SocketAddress } from "../types.ts";
 
 const ALIAS = /^[a-z0-9][a-z0-9_-]{0,31}$/i;
 const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;

@@ -1,6 +1,6 @@
-import { formatDuration, parseDuration } from "./_duration.ts";
-import { fail, ok, type Parsed } from "./_parsed.ts";
-import type { SunEvent, TimeSpec } from "./types.ts";
+import { formatDuration, parseDuration } from "./duration.ts";
+import { fail, ok, type Parsed } from "./parsed.ts";
+import type { SunEvent, TimeSpec } from "../types.ts";
 
 /**
  * Largest offset from a sun event. Twelve hours either way keeps the event nearer its own day

@@ -1,5 +1,5 @@
-import { Astronomy } from "./_deps.ts";
-import type { Location } from "./types.ts";
+import * as Astronomy from "npm:astronomy-engine@2.1.19";
+import type { Location } from "../types.ts";
 
 /**
  * The few astronomical primitives the scheduler needs, so the library behind them can be

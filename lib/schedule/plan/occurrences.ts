@@ -1,14 +1,14 @@
-import { cronRuns } from "./_cron.ts";
+import { cronRuns } from "../notation/cron.ts";
 import {
   type Day,
   type ExpandContext,
   resolveEventOn,
   resolveWindowOn,
   ruleSkipReason,
-} from "./_expand.ts";
-import type { Occurrence } from "./_placement.ts";
-import type { PlannedEvent, SkippedDay } from "./plan_types.ts";
-import type { Rule, Schedule } from "./types.ts";
+} from "./expand.ts";
+import type { Occurrence } from "./placement.ts";
+import type { PlannedEvent, SkippedDay } from "../plan_types.ts";
+import type { Rule, Schedule } from "../types.ts";
 
 // Anchor days on either side of the window whose events may still land in it: a sun event
 // falls within about 1.5 days of its day's noon, and offset and random add 12 h each at most.

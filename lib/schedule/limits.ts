@@ -2,6 +2,19 @@
  * How much a schedule may hold. A home has dozens of rules and sockets; the limits leave a wide
  * margin while keeping a hostile file (YAML aliases that multiply, a huge list) from costing
  * minutes of checking or a daemon's attention.
+ *
+ * Public to the rest of lib/ on purpose: the CLI lists as many issues in JSON as
+ * `formatIssues` does in text ({@linkcode ISSUES_SHOWN}). Not part of the `@s20/s20/schedule` API.
+ *
+ * @example
+ * ```ts
+ * import { ISSUES_SHOWN } from "./limits.ts";
+ *
+ * const issues = Array.from({ length: 80 }, (_, i) => ({ line: i + 1 }));
+ * const listed = issues.slice(0, ISSUES_SHOWN); // the rest are counted, not listed
+ * ```
+ *
+ * @module
  */
 
 /** Values in the file once its aliases (`*name`) are expanded. */

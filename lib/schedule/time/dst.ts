@@ -1,6 +1,6 @@
-import { formatDuration } from "./_duration.ts";
-import { formatClock } from "./_time_spec.ts";
-import type { DstChange } from "./plan_types.ts";
+import { formatDuration } from "../notation/duration.ts";
+import { formatClock } from "../notation/time_spec.ts";
+import type { DstChange } from "../plan_types.ts";
 
 /** The zone's offset changes in [start, end), each described in wall-clock words. */
 export function dstChanges(

@@ -1,5 +1,7 @@
-import { Cron, type CronOptions } from "./_deps.ts";
-import { fail, ok, type Parsed } from "./_parsed.ts";
+// croner 11 is required: 10.x shifts gap times and can go backwards through a DST gap
+// (docs/scheduling.md#croners-dst-behaviour-measured).
+import { Cron, type CronOptions } from "npm:croner@11.0.1";
+import { fail, ok, type Parsed } from "./parsed.ts";
 
 /**
  * The options of every cron rule (docs/scheduling.md#cron): "no-wildcard" makes lists count as

@@ -1,8 +1,8 @@
-import type { YamlNode } from "./_deps.ts";
-import { checkCron } from "./_cron.ts";
-import { ALL_DAYS, parseDays } from "./_days.ts";
-import { FieldReader } from "./_field_reader.ts";
-import { ruleContent } from "./_rule_id.ts";
+import type { Entry, YamlNode, YamlSource } from "../yaml_source.ts";
+import { checkCron } from "../notation/cron.ts";
+import { ALL_DAYS, parseDays } from "../days.ts";
+import { FieldReader } from "./field_reader.ts";
+import { ruleContent } from "./rule_id.ts";
 import {
   readAction,
   readCatchUp,
@@ -12,10 +12,9 @@ import {
   readSocketList,
   readTime,
   type RuleContext,
-} from "./_rule_fields.ts";
-import { closest, didYouMean } from "../util/suggest.ts";
-import type { Entry, YamlSource } from "./_yaml_source.ts";
-import type { Rule, TimeSpec } from "./types.ts";
+} from "./rule_fields.ts";
+import { closest, didYouMean } from "../../util/suggest.ts";
+import type { Rule, TimeSpec } from "../types.ts";
 
 const KEYS = [
   "id",

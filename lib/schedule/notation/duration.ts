@@ -1,4 +1,4 @@
-import { fail, ok, type Parsed } from "./_parsed.ts";
+import { fail, ok, type Parsed } from "./parsed.ts";
 
 // Units in descending order, each at most once, so "1h15m" has exactly one reading.
 const DURATION = /^(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?$/;
@@ -22,4 +22,4 @@ export function parseDuration(text: string): Parsed<number> {
 }
 
 /** Writes seconds back in the file's notation (`1h15m`, `30m`, `0s`), for messages and output. */
-export { formatDuration } from "../util/duration.ts";
+export { formatDuration } from "../../util/duration.ts";

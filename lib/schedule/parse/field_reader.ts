@@ -1,7 +1,6 @@
-import { isScalar, isSeq, type YamlNode } from "./_deps.ts";
-import type { Parsed } from "./_parsed.ts";
-import { didYouMean } from "../util/suggest.ts";
-import type { Entry, YamlSource } from "./_yaml_source.ts";
+import { type Entry, isScalar, isSeq, type YamlNode, type YamlSource } from "../yaml_source.ts";
+import type { Parsed } from "../notation/parsed.ts";
+import { didYouMean } from "../../util/suggest.ts";
 
 /** Reads the typed value of each field, reporting problems at the value. */
 export class FieldReader {

@@ -4,7 +4,7 @@
  * costs more than the rest of the plan. Only UTC arithmetic is used on top (Date.UTC and the
  * getUTC* methods are defined without any host zone, ECMA-262 §21.4.1).
  */
-import type { WallTime } from "../protocol/records.ts";
+import type { WallTime } from "../../protocol/records.ts";
 
 const MS_PER_DAY = 86_400_000;
 // Margin around the span: events may sit up to ~3 days from their anchor day.

@@ -1,5 +1,5 @@
-import { astronomyEngine, type SunEngine } from "./_sun_engine.ts";
-import type { Location, SunEvent } from "./types.ts";
+import { astronomyEngine, type SunEngine } from "./sun_engine.ts";
+import type { Location, SunEvent } from "../types.ts";
 
 /** A sun event of one anchor day, or why there is none. */
 export type SunOutcome =

@@ -1,5 +1,5 @@
-import { type ExpandContext, resolveWindowOn, ruleSkipReason } from "./_expand.ts";
-import type { Action, Schedule, WindowRule } from "./types.ts";
+import { type ExpandContext, resolveWindowOn, ruleSkipReason } from "./expand.ts";
+import type { Action, Schedule, WindowRule } from "../types.ts";
 
 /** The state the window rules give, with a shared context (used by `plan` too). */
 export function stateAt(

@@ -1,4 +1,21 @@
-import { fail, ok, type Parsed } from "./_parsed.ts";
+/**
+ * Weekday masks in the schedule file's words (`mon-fri`, `weekends`, `sat,sun`). Public to the
+ * rest of lib/ on purpose: the CLI's `timers add --days` reads the same words, so a socket timer
+ * and a schedule rule are written alike. Not part of the `@s20/s20/schedule` API.
+ *
+ * @example
+ * ```ts
+ * import { formatDays, parseDays } from "./days.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const { value: mask } = parseDays(["mon-fri"]);
+ * assert.equal(mask, 0b001_1111);
+ * assert.equal(formatDays(mask!), "mon-fri");
+ * ```
+ *
+ * @module
+ */
+import { fail, ok, type Parsed } from "./notation/parsed.ts";
 
 /**
  * Every weekday: bits 0–6, Monday first, as the socket's repeat byte (docs/protocol.md#table-3).
