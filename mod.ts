@@ -36,8 +36,6 @@ export {
   defaultTargets,
   discover,
   discoverAll,
-  type DiscoveredSocket,
-  type DiscoverOptions,
   S20Client,
   type S20ClientOptions,
 } from "./lib/client/client.ts";
@@ -45,10 +43,12 @@ export {
   type CallOptions,
   type ClockReading,
   type Countdown,
+  type DiscoveredSocket,
+  type DiscoverOptions,
   type IconName,
   ICONS,
-  S20Socket,
-} from "./lib/client/socket.ts";
+} from "./lib/client/types.ts";
+export { S20Socket } from "./lib/client/socket.ts";
 export type { S20Event } from "./lib/client/events.ts";
 export type { Controller, EventsOptions, SocketController } from "./lib/client/controller.ts";
 export { findSocketByName, socketNames } from "./lib/client/find_by_name.ts";

@@ -3,7 +3,7 @@
  * UDP: same methods, same return types, same errors, so a program (the CLI included) works
  * unchanged whether it owns UDP port 10000 or the daemon does.
  */
-import type { DiscoveredSocket, DiscoverOptions } from "../client/client.ts";
+import type { DiscoveredSocket, DiscoverOptions } from "../client/types.ts";
 import type { Controller, EventsOptions, SocketController } from "../client/controller.ts";
 import { EventHub } from "../client/event_hub.ts";
 import type { S20Event } from "../client/events.ts";

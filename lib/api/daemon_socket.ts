@@ -3,7 +3,7 @@
  * `/v1/sockets/{target}/…`, their answers turned back into the client's types.
  */
 import type { SocketController } from "../client/controller.ts";
-import type { CallOptions, ClockReading, Countdown, IconName } from "../client/socket.ts";
+import type { CallOptions, ClockReading, Countdown, IconName } from "../client/types.ts";
 import type { DiscoveryTarget, ParsedSocket } from "../client/targets.ts";
 import type { TimerSpec } from "../client/timer_spec.ts";
 import type { Mac } from "../protocol/mac.ts";

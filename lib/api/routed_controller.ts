@@ -4,10 +4,16 @@
  * file left by a daemon that died must not stop the command, so the first call checks that the
  * daemon answers and otherwise goes direct.
  */
-import type { DiscoveredSocket, DiscoverOptions } from "../client/client.ts";
 import type { Controller, EventsOptions, SocketController } from "../client/controller.ts";
 import type { S20Event } from "../client/events.ts";
-import type { CallOptions, ClockReading, Countdown, IconName } from "../client/socket.ts";
+import type {
+  CallOptions,
+  ClockReading,
+  Countdown,
+  DiscoveredSocket,
+  DiscoverOptions,
+  IconName,
+} from "../client/types.ts";
 import { parseSocketTarget, type SocketTarget } from "../client/targets.ts";
 import type { TimerSpec } from "../client/timer_spec.ts";
 import type { Mac } from "../protocol/mac.ts";

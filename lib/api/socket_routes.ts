@@ -4,7 +4,7 @@
  * request's timeout and signal, the result as JSON.
  */
 import type { SocketController } from "../client/controller.ts";
-import type { CallOptions, IconName } from "../client/socket.ts";
+import type { CallOptions, IconName } from "../client/types.ts";
 import type { TimerSpec } from "../client/timer_spec.ts";
 import { redactSocketData } from "./redact.ts";
 import { clockToJson, socketDataToJson, timerFromJson, timerToJson } from "./wire.ts";

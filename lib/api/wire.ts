@@ -3,10 +3,9 @@
  * strings, errors as the CLI's `{ error: { code, message, … } }`. The daemon encodes, the
  * `DaemonClient` decodes into the very types a direct client returns.
  */
-import type { DiscoveredSocket } from "../client/client.ts";
 import type { SocketController } from "../client/controller.ts";
 import type { S20Event } from "../client/events.ts";
-import type { ClockReading, Countdown } from "../client/socket.ts";
+import type { ClockReading, Countdown, DiscoveredSocket } from "../client/types.ts";
 import { ERROR_DETAILS, errorJson } from "../error_json.ts";
 import { DeviceNotFoundError, DeviceTimeoutError, NetworkError, S20Error } from "../errors.ts";
 import { fromHex, toHex } from "../protocol/hex.ts";

@@ -19,6 +19,7 @@ import { exchange, sameAddress } from "./exchange.ts";
 import { Registry } from "./registry.ts";
 import { RttEstimator } from "./rtt.ts";
 import { S20Socket, type SocketContext } from "./socket.ts";
+import type { DiscoveredSocket, DiscoverOptions } from "./types.ts";
 import type { Controller, EventsOptions } from "./controller.ts";
 import {
   allLoopback,
@@ -94,64 +95,6 @@ export interface S20ClientOptions {
    * @default {30000}
    */
   readonly keepAliveMs?: number;
-}
-
-/**
- * Options for {@linkcode S20Client.discover} and {@linkcode discover}.
- *
- * @example
- * ```ts
- * import type { DiscoverOptions } from "@s20/s20";
- *
- * const options: DiscoverOptions = { timeout: 2000, targets: ["192.168.1.255"] };
- * ```
- */
-export interface DiscoverOptions {
-  /**
-   * How long to listen, in milliseconds; probes repeat through the window.
-   *
-   * @default {3000}
-   */
-  readonly timeout?: number;
-  /**
-   * Where to probe.
-   *
-   * @default {every IPv4 interface's broadcast address, and 255.255.255.255}
-   */
-  readonly targets?: readonly DiscoveryTarget[];
-  /** Ends the discovery; the iteration throws the signal's reason. */
-  readonly signal?: AbortSignal;
-  /** Called when a probe cannot be sent (no route, interface down); discovery goes on. */
-  readonly onProbeError?: (address: NetAddress, error: Error) => void;
-}
-
-/**
- * A socket that answered discovery.
- *
- * @example
- * ```ts
- * import type { DiscoveredSocket } from "@s20/s20";
- *
- * function line(s: DiscoveredSocket): string {
- *   return `${s.mac} ${s.ip} ${s.model} ${s.on ? "on" : "off"} skew ${s.clockSkew ?? "unset"}`;
- * }
- * ```
- */
-export interface DiscoveredSocket {
-  /** Its MAC address. */
-  readonly mac: Mac;
-  /** The IPv4 address it answered from. */
-  readonly ip: string;
-  /** The UDP port it answered from (10000 for real sockets). */
-  readonly port: number;
-  /** `SOC005` and the like; `IRD…` for AllOne IR blasters. */
-  readonly model: string;
-  /** Relay state; `null` for devices without one (AllOne). */
-  readonly on: boolean | null;
-  /** The socket's clock, or `null` when unset. */
-  readonly clock: Date | null;
-  /** Socket clock minus ours, in ms; `null` when unset. */
-  readonly clockSkew: number | null;
 }
 
 /**

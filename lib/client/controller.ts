@@ -6,11 +6,17 @@
 import type { Mac } from "../protocol/mac.ts";
 import type { SocketData, TimerRecord } from "../protocol/records.ts";
 import type { NetAddress } from "../transport/types.ts";
-import type { DiscoveredSocket, DiscoverOptions } from "./client.ts";
 import type { S20Event } from "./events.ts";
-import type { CallOptions, ClockReading, Countdown, IconName } from "./socket.ts";
 import type { SocketTarget } from "./targets.ts";
 import type { TimerSpec } from "./timer_spec.ts";
+import type {
+  CallOptions,
+  ClockReading,
+  Countdown,
+  DiscoveredSocket,
+  DiscoverOptions,
+  IconName,
+} from "./types.ts";
 
 /**
  * One socket's operations (see {@linkcode S20Socket} for what each does).

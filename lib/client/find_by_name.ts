@@ -2,7 +2,7 @@
 import { S20Error } from "../errors.ts";
 import type { Mac } from "../protocol/mac.ts";
 import type { Controller } from "./controller.ts";
-import type { DiscoveredSocket, DiscoverOptions } from "./client.ts";
+import type { DiscoveredSocket, DiscoverOptions } from "./types.ts";
 
 /**
  * Discovers sockets and reads each one's name. Sockets that do not answer the read are left

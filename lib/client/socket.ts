@@ -22,6 +22,13 @@ import { SerialQueue } from "./serial_queue.ts";
 import { StateEvidence } from "./state_evidence.ts";
 import type { SocketController } from "./controller.ts";
 import { sameTimer, timerRecordFor, type TimerSpec } from "./timer_spec.ts";
+import {
+  type CallOptions,
+  type ClockReading,
+  type Countdown,
+  type IconName,
+  ICONS,
+} from "./types.ts";
 import { quoted } from "../util/quote.ts";
 
 /**
@@ -40,98 +47,6 @@ const MAX_UNAPPLIED_WRITES = 3;
 const MOVE_CHECK_INTERVAL_MS = 10_000;
 /** Longest a check that a socket moved may hold up its queue. */
 const MOVE_CHECK_MS = 2000;
-
-/**
- * Per-call options: a timeout for the whole operation (subscribe, resends and read-backs
- * included) and a signal to cancel it.
- *
- * @example
- * ```ts
- * import type { CallOptions } from "@s20/s20";
- *
- * const quick: CallOptions = { timeout: 1500, signal: AbortSignal.timeout(2000) };
- * ```
- */
-export interface CallOptions {
-  /** Cancels the call; it rejects with the signal's reason. */
-  readonly signal?: AbortSignal;
-  /**
-   * Milliseconds before the call gives up with `DeviceTimeoutError`.
-   *
-   * @default {the client's `timeout`}
-   */
-  readonly timeout?: number;
-}
-
-/**
- * A socket's clock compared with ours.
- *
- * @example
- * ```ts
- * import type { ClockReading } from "@s20/s20";
- *
- * const reading: ClockReading = { raw: 0, time: null, skewMs: null, uncertaintyMs: 0 };
- * ```
- */
-export interface ClockReading {
-  /** The raw u32 reading. */
-  readonly raw: number;
-  /** The socket's time, or `null` when its clock is unset (after a power cut). */
-  readonly time: Date | null;
-  /** Socket time minus our time, in ms; `null` when unset. */
-  readonly skewMs: number | null;
-  /** How far off `skewMs` may be: half the round trip, in ms of our clock. */
-  readonly uncertaintyMs: number;
-}
-
-/**
- * A running one-off countdown.
- *
- * @example
- * ```ts
- * import type { Countdown } from "@s20/s20";
- *
- * const countdown: Countdown = { action: "off", seconds: 600 };
- * ```
- */
-export interface Countdown {
-  /** What happens at zero. */
-  readonly action: "on" | "off";
-  /** Seconds left. */
-  readonly seconds: number;
-}
-
-/**
- * Icon numbers of table 4 (docs/protocol.md#table-4).
- *
- * @example
- * ```ts
- * import { ICONS } from "@s20/s20";
- * import assert from "node:assert/strict";
- *
- * assert.equal(ICONS.fan, 1);
- * ```
- */
-export const ICONS = {
-  bulb: 0,
-  fan: 1,
-  thermostat: 2,
-  switch: 3,
-  "socket-us": 4,
-  "socket-au": 5,
-} as const;
-
-/**
- * An icon name of {@linkcode ICONS}.
- *
- * @example
- * ```ts
- * import type { IconName } from "@s20/s20";
- *
- * const icon: IconName = "bulb";
- * ```
- */
-export type IconName = keyof typeof ICONS;
 
 /** What a socket handle needs from its client. Internal. */
 export interface SocketContext {

@@ -1,7 +1,7 @@
 import type { CommandSpec } from "../command.ts";
 import { EXIT } from "../usage_error.ts";
 import { integerFlag } from "../args.ts";
-import type { DiscoveredSocket } from "../../client/client.ts";
+import type { DiscoveredSocket } from "../../client/types.ts";
 import { S20Error } from "../../errors.ts";
 
 function skew(ms: number | null): string {

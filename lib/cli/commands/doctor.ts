@@ -5,7 +5,7 @@ import { udpPortOwners } from "../../transport/port_owner.ts";
 import { listenUdp } from "../../transport/udp.ts";
 import { isLoopback } from "../../transport/ipv4.ts";
 import { PortInUseError } from "../../errors.ts";
-import type { DiscoveredSocket } from "../../client/client.ts";
+import type { DiscoveredSocket } from "../../client/types.ts";
 import { integerFlag } from "../args.ts";
 import { DaemonClient } from "../../api/daemon_client.ts";
 import { findDaemon } from "../../api/locate.ts";

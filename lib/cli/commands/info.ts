@@ -1,6 +1,6 @@
 import type { CommandSpec } from "../command.ts";
 import { formatOffset, zoneOffsetMinutes } from "../../protocol/zone.ts";
-import { ICONS } from "../../client/socket.ts";
+import { ICONS } from "../../client/types.ts";
 import type { SocketData } from "../../protocol/records.ts";
 import { redactSocketData } from "../../api/redact.ts";
 

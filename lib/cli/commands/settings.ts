@@ -2,7 +2,7 @@ import type { CommandContext, CommandSpec } from "../command.ts";
 import { UsageError } from "../usage_error.ts";
 import { eachTarget, labelOf, report } from "./_each.ts";
 import { socketDataJson } from "./info.ts";
-import { ICONS } from "../../client/socket.ts";
+import { ICONS } from "../../client/types.ts";
 import { formatOffset, zoneOffsetMinutes } from "../../protocol/zone.ts";
 
 async function one(ctx: CommandContext) {
