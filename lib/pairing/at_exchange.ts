@@ -27,7 +27,7 @@ import type { WifiSettings } from "./wifi_settings.ts";
  *
  * @example Patient settings for a weak link
  * ```ts
- * import type { AtExchangeOptions } from "./mod.ts";
+ * import type { AtExchangeOptions } from "@s20/s20/pairing";
  *
  * const patient: AtExchangeOptions = { attempts: 6, replyTimeoutMs: 2000 };
  * ```
@@ -86,7 +86,7 @@ export interface AtExchangeOptions {
  *
  * @example
  * ```ts
- * import type { AtModuleInfo } from "./mod.ts";
+ * import type { AtModuleInfo } from "@s20/s20/pairing";
  *
  * function line(m: AtModuleInfo): string {
  *   return `${m.mac} (${m.module}) at ${m.ip}, reached by ${m.via}`;

@@ -8,7 +8,7 @@
  *
  * @example Build the AP-mode commands for a network
  * ```ts
- * import { apPairingRequests, encodeAtRequest, validateWifiSettings } from "./mod.ts";
+ * import { apPairingRequests, encodeAtRequest, validateWifiSettings } from "@s20/s20/pairing";
  *
  * const settings = validateWifiSettings({ ssid: "home", key: "correct horse" });
  * const datagrams = apPairingRequests(settings).map((request) => encodeAtRequest(request));
