@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { VirtualClock } from "../../mod.ts";
 import type { SchedulerDaemon } from "../../lib/scheduler/daemon.ts";
-import type { LogEntry } from "../../lib/scheduler/log_entry.ts";
 import {
   daemonFor,
   QUICK,
