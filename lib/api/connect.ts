@@ -21,7 +21,7 @@ import type { EnvReader } from "./paths.ts";
  *
  * @example
  * ```ts
- * import type { ConnectOptions } from "@s20/s20/api";
+ * import type { ConnectOptions } from "@s20/s20";
  *
  * const options: ConnectOptions = { timeout: 3000, targets: ["192.168.1.255"] };
  * ```
@@ -84,7 +84,7 @@ export async function openDaemonRoute(
  *
  * @example Switch a socket, whoever owns the port
  * ```ts
- * import { connect } from "@s20/s20/api";
+ * import { connect } from "@s20/s20";
  * import { startEmulator } from "@s20/s20/emulator";
  * import assert from "node:assert/strict";
  *

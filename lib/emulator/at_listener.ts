@@ -287,7 +287,7 @@ function keyFits(auth: string, encryption: string, key: string): boolean {
  *
  * @example Answer the assist password on loopback
  * ```ts
- * import { listenUdp } from "@s20/s20";
+ * import { listenUdp } from "@s20/s20/transport";
  * import { startAtListener } from "@s20/s20/emulator";
  * import assert from "node:assert/strict";
  *
@@ -609,7 +609,7 @@ export class AtListener {
  *
  * @example Take a client through AP-mode pairing
  * ```ts
- * import { listenUdp } from "@s20/s20";
+ * import { listenUdp } from "@s20/s20/transport";
  * import { startAtListener } from "@s20/s20/emulator";
  * import assert from "node:assert/strict";
  *

@@ -196,7 +196,7 @@ function broadcastOf(ip: string): string {
  *
  * @example Decode a password sent on loopback
  * ```ts
- * import { listenUdp } from "@s20/s20";
+ * import { listenUdp } from "@s20/s20/transport";
  * import { encodeSmartlink, smartlinkPayload } from "@s20/s20/pairing";
  * import { startSmartlinkListener } from "@s20/s20/emulator";
  * import assert from "node:assert/strict";

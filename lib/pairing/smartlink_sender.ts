@@ -130,7 +130,7 @@ const show = (a: NetAddress) => `${a.hostname}:${a.port}`;
  *
  * @example Pair an emulated socket on loopback, with quick pacing
  * ```ts
- * import { listenUdp } from "@s20/s20";
+ * import { listenUdp } from "@s20/s20/transport";
  * import { pairSmartlink } from "@s20/s20/pairing";
  * import { startSmartlinkListener } from "@s20/s20/emulator";
  * import assert from "node:assert/strict";

@@ -41,8 +41,6 @@
  */
 export * from "./types.ts";
 export * from "./schedule_error.ts";
-// The base of ScheduleError, so callers of this subpath can catch any s20 error.
-export { S20Error } from "../errors.ts";
 export * from "./parse_schedule.ts";
 export * from "./plan.ts";
 export * from "./plan_types.ts";

@@ -9,7 +9,7 @@
  *
  * @example
  * ```ts
- * import type { PortOwner } from "@s20/s20";
+ * import type { PortOwner } from "./port_owner.ts";
  *
  * const owner: PortOwner = { pid: 4242, command: "python3 orvibo.py", address: "0.0.0.0" };
  * ```
@@ -42,7 +42,7 @@ function procAddress(hex: string): string {
  *
  * @example
  * ```ts
- * import { udpPortOwners } from "@s20/s20";
+ * import { udpPortOwners } from "./port_owner.ts";
  *
  * for (const owner of udpPortOwners(10000)) console.log(owner.pid, owner.command);
  * ```

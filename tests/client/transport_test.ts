@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { listenUdp, PortInUseError, S20Client } from "../../mod.ts";
+import { listenUdp } from "../../lib/transport/mod.ts";
+import { PortInUseError, S20Client } from "../../mod.ts";
 import { childEnv } from "../helpers/child_env.ts";
 
 Deno.test("listenUdp() copies each datagram out of the receive buffer", async () => {
