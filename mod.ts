@@ -2,10 +2,18 @@
  * s20: control Orvibo S20 Wi-Fi sockets on the LAN, with no cloud.
  *
  * This module holds the protocol codec (`decode`, `encode` and the types they use), the UDP
- * client (`S20Client`) and `connect()`, which goes through a running s20 daemon when there is
- * one (it owns UDP port 10000) and else talks UDP itself. The emulator is at
- * `@s20/s20/emulator`, the schedule language at `@s20/s20/schedule`, the daemon at
- * `@s20/s20/scheduler` and its local API at `@s20/s20/api`.
+ * client (`S20Client` and the `Controller` interfaces it shares with the daemon's client), the
+ * errors, and `connect()`, which goes through a running s20 daemon when there is one (it owns
+ * UDP port 10000) and else talks UDP itself.
+ *
+ * Every symbol has one home. The subpath exports hold the rest: clocks at `@s20/s20/time`, the
+ * UDP transport at `@s20/s20/transport`, the emulator at `@s20/s20/emulator`, the schedule
+ * language at `@s20/s20/schedule`, the daemon at `@s20/s20/scheduler`, its local API at
+ * `@s20/s20/api` and Wi-Fi pairing at `@s20/s20/pairing`.
+ *
+ * This file is the facade at the top of the layers: it re-exports from `lib/` and nothing in
+ * `lib/` imports it (tests/layering_test.ts checks both), so re-exporting `connect` from the api
+ * layer makes no cycle.
  *
  * @example Decode a packet captured from a real socket
  * ```ts
@@ -20,18 +28,6 @@
  */
 export * from "./lib/protocol/mod.ts";
 export * from "./lib/errors.ts";
-export type { Datagram, DatagramTransport, NetAddress } from "./lib/transport/types.ts";
-export { listenUdp, type UdpOptions } from "./lib/transport/udp.ts";
-export {
-  type Clock,
-  type ClockTimer,
-  sleep,
-  systemClock,
-  VirtualClock,
-  type VirtualClockOptions,
-} from "./lib/time/clock.ts";
-export { zoneOffsetAt, zoneTransitions } from "./lib/time/zones.ts";
-export { type Ipv4Interface, ipv4Interfaces } from "./lib/transport/interfaces.ts";
 export {
   defaultTargets,
   discover,
@@ -39,7 +35,6 @@ export {
   S20Client,
   type S20ClientOptions,
 } from "./lib/client/client.ts";
-export { S20Socket } from "./lib/client/socket.ts";
 export {
   type CallOptions,
   type ClockReading,
@@ -49,6 +44,8 @@ export {
   type IconName,
   ICONS,
 } from "./lib/client/types.ts";
+// A type only: its constructor takes the client's internal context; S20Client.socket() makes one.
+export type { S20Socket } from "./lib/client/socket.ts";
 export type { S20Event } from "./lib/client/events.ts";
 export type { Controller, EventsOptions, SocketController } from "./lib/client/controller.ts";
 export { findSocketByName, socketNames } from "./lib/client/find_by_name.ts";
@@ -59,13 +56,5 @@ export {
   timerView,
   type Weekday,
 } from "./lib/client/timer_spec.ts";
-export {
-  type FindPortOwnersOptions,
-  findUdpPortOwners,
-  type PortOwner,
-  type PortOwnerSearch,
-  udpPortOwners,
-} from "./lib/transport/port_owner.ts";
 export { connect, type ConnectOptions } from "./lib/api/connect.ts";
 export { DaemonInsecureError, DaemonUnavailableError } from "./lib/api/errors.ts";
-export type { EnvReader } from "./lib/api/paths.ts";

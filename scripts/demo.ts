@@ -6,7 +6,8 @@
  * rule, the sockets' own timers and a host-side cron rule. Every decision is printed as it
  * happens, and a timeline per socket at the end.
  */
-import { S20Client, VirtualClock } from "../mod.ts";
+import { VirtualClock } from "../lib/time/mod.ts";
+import { S20Client } from "../mod.ts";
 import { type Emulator, startEmulator } from "../lib/emulator/emulator.ts";
 import { parseSchedule } from "../lib/schedule/parse_schedule.ts";
 import { SchedulerDaemon } from "../lib/scheduler/daemon.ts";

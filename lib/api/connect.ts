@@ -1,6 +1,12 @@
 /**
  * One entry point for programs: the running daemon's API when there is one, else a direct
  * UDP client, so two programs never fight over UDP port 10000.
+ *
+ * Why it lives here, in the api layer: choosing a route needs both ends, the daemon's client
+ * (this layer) and `S20Client` (the client layer, below). In `lib/client/` it would import
+ * upward; the CLI, which also uses it, sits above this layer. Its public home is the root
+ * module (`@s20/s20`), a facade above every layer that nothing in `lib/` imports, so the
+ * re-export makes no cycle (tests/layering_test.ts checks both rules).
  */
 import { S20Client, type S20ClientOptions } from "../client/client.ts";
 import type { Controller } from "../client/controller.ts";
@@ -15,7 +21,7 @@ import type { EnvReader } from "./paths.ts";
  *
  * @example
  * ```ts
- * import type { ConnectOptions } from "@s20/s20/api";
+ * import type { ConnectOptions } from "@s20/s20";
  *
  * const options: ConnectOptions = { timeout: 3000, targets: ["192.168.1.255"] };
  * ```
@@ -78,7 +84,7 @@ export async function daemonRoute(options: {
  *
  * @example Switch a socket, whoever owns the port
  * ```ts
- * import { connect } from "@s20/s20/api";
+ * import { connect } from "@s20/s20";
  * import { startEmulator } from "@s20/s20/emulator";
  * import assert from "node:assert/strict";
  *

@@ -10,7 +10,7 @@ import { S20Error } from "../errors.ts";
  *
  * @example
  * ```ts
- * import { DaemonInsecureError } from "@s20/s20/api";
+ * import { DaemonInsecureError } from "@s20/s20";
  * import assert from "node:assert/strict";
  *
  * const error = new DaemonInsecureError("/tmp/s20-1000/daemon.sock", "its mode 0666 lets other users in");
@@ -45,7 +45,7 @@ export class DaemonInsecureError extends S20Error {
  *
  * @example
  * ```ts
- * import { DaemonUnavailableError } from "@s20/s20/api";
+ * import { DaemonUnavailableError } from "@s20/s20";
  * import assert from "node:assert/strict";
  *
  * const error = new DaemonUnavailableError("/run/user/1000/s20/daemon.sock", "connection refused");

@@ -3,15 +3,18 @@
  * sockets answer: `s20 serve` and `s20 schedule run` own it and serve everyone else over HTTP
  * and JSON on a Unix socket (or loopback TCP with a token).
  *
- * - {@linkcode connect}: the daemon's route when one runs, else a direct `S20Client`.
  * - {@linkcode DaemonClient}: a `Controller` over the API, with the client's types and errors.
  * - {@linkcode findDaemon}: where the running daemon is (`S20_DAEMON`, the default socket).
  * - {@linkcode startApiServer}: serve a client (and a schedule) to other programs.
  *
+ * Programs reach a daemon with `connect()` from `@s20/s20`, which picks the daemon's route when
+ * one runs and else a direct `S20Client`; its errors (`DaemonUnavailableError`,
+ * `DaemonInsecureError`) live there too, with the other errors.
+ *
  * @example Serve a client, then use it from "another program"
  * ```ts
- * import { S20Client } from "@s20/s20";
- * import { connect, startApiServer } from "@s20/s20/api";
+ * import { connect, S20Client } from "@s20/s20";
+ * import { startApiServer } from "@s20/s20/api";
  * import { startEmulator } from "@s20/s20/emulator";
  * import assert from "node:assert/strict";
  *
@@ -27,14 +30,12 @@
  *
  * @module
  */
-export { connect, type ConnectOptions } from "./connect.ts";
 export {
   DaemonClient,
   type DaemonClientOptions,
   type DaemonHealth,
   type DaemonScheduleStatus,
 } from "./daemon_client.ts";
-export { DaemonInsecureError, DaemonUnavailableError } from "./errors.ts";
 export { type DaemonEndpoint, findDaemon, type FindDaemonOptions } from "./locate.ts";
 export type { ConnectionLimits } from "./limits.ts";
 export type { KnownSocket } from "./socket_directory.ts";

@@ -25,8 +25,11 @@ import type { Clock } from "../time/clock.ts";
  * ```
  */
 export interface KnownSocket {
+  /** Its MAC address, lower case with colons. */
   readonly mac: string;
+  /** The IPv4 address it last spoke from, once heard. */
   readonly ip: string | null;
+  /** The UDP port it last spoke from, once heard. */
   readonly port: number | null;
   /** The name in its table 4, once read. */
   readonly name: string | null;

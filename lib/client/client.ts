@@ -20,8 +20,8 @@ import { exchange, sameAddress } from "./exchange.ts";
 import { Registry } from "./registry.ts";
 import { RttEstimator } from "./rtt.ts";
 import { S20Socket, type SocketContext } from "./socket.ts";
-import type { Controller, EventsOptions } from "./controller.ts";
 import type { DiscoveredSocket, DiscoverOptions } from "./types.ts";
+import type { Controller, EventsOptions } from "./controller.ts";
 import {
   allLoopback,
   type DiscoveryTarget,

@@ -30,7 +30,7 @@ import { formatAddress } from "../transport/address.ts";
  *
  * @example
  * ```ts
- * import type { AtWifiMode } from "./at_listener.ts";
+ * import type { AtWifiMode } from "@s20/s20/emulator";
  *
  * const mode: AtWifiMode = "STA";
  * ```
@@ -43,8 +43,8 @@ export type AtWifiMode = "STA" | "AP" | "APSTA";
  *
  * @example
  * ```ts
- * import type { AtModuleState } from "./at_listener.ts";
- * import { WifiKey } from "../pairing/mod.ts";
+ * import type { AtModuleState } from "@s20/s20/emulator";
+ * import { WifiKey } from "@s20/s20/pairing";
  *
  * const joined: AtModuleState = {
  *   mode: "STA", ssid: "home", auth: "WPA2PSK", encryption: "AES", key: new WifiKey("correct horse"), moduleId: "HF-LPB100",
@@ -71,7 +71,7 @@ export interface AtModuleState {
  *
  * @example Lose the first two replies, then refuse the key
  * ```ts
- * import type { AtFaults } from "./at_listener.ts";
+ * import type { AtFaults } from "@s20/s20/emulator";
  *
  * const faults: AtFaults = { dropReplies: 2, errors: { WSKEY: -4 } };
  * ```
@@ -105,7 +105,7 @@ export interface AtFaults {
  *
  * @example
  * ```ts
- * import type { AtJoinEvent } from "./at_listener.ts";
+ * import type { AtJoinEvent } from "@s20/s20/emulator";
  *
  * function onJoin(event: AtJoinEvent): void {
  *   // event.key prints as [redacted]; event.key.reveal() is the key
@@ -131,7 +131,7 @@ export interface AtJoinEvent {
  *
  * @example AP mode as on a freshly reset socket
  * ```ts
- * import type { AtListenerOptions } from "./at_listener.ts";
+ * import type { AtListenerOptions } from "@s20/s20/emulator";
  *
  * const options: AtListenerOptions = { mac: "ac:cf:23:35:e6:aa", hostname: "10.10.100.254" };
  * ```
@@ -288,8 +288,8 @@ function keyFits(auth: string, encryption: string, key: string): boolean {
  *
  * @example Answer the assist password on loopback
  * ```ts
- * import { listenUdp } from "@s20/s20";
- * import { startAtListener } from "./at_listener.ts";
+ * import { listenUdp } from "@s20/s20/transport";
+ * import { startAtListener } from "@s20/s20/emulator";
  * import assert from "node:assert/strict";
  *
  * const listener = startAtListener({ mac: "accf2335e6aa", hostname: "127.0.0.1", port: 0 });
@@ -610,8 +610,8 @@ export class AtListener {
  *
  * @example Take a client through AP-mode pairing
  * ```ts
- * import { listenUdp } from "@s20/s20";
- * import { startAtListener } from "./at_listener.ts";
+ * import { listenUdp } from "@s20/s20/transport";
+ * import { startAtListener } from "@s20/s20/emulator";
  * import assert from "node:assert/strict";
  *
  * let joined = "";

@@ -95,7 +95,8 @@ export interface EmulatorOptions extends Omit<EmulatedDeviceOptions, "output" | 
  * @example Discover the emulator with a hand-made packet
  * ```ts
  * import { startEmulator } from "@s20/s20/emulator";
- * import { decode, fromHex, listenUdp } from "@s20/s20";
+ * import { decode, fromHex } from "@s20/s20";
+ * import { listenUdp } from "@s20/s20/transport";
  * import assert from "node:assert/strict";
  *
  * await using emulator = await startEmulator({ hostname: "127.0.0.1", port: 0, replyTo: "source" });

@@ -12,7 +12,8 @@
  * @example Switch an emulated socket on with hand-made packets
  * ```ts
  * import { startEmulator } from "@s20/s20/emulator";
- * import { decode, encode, listenUdp } from "@s20/s20";
+ * import { decode, encode } from "@s20/s20";
+ * import { listenUdp } from "@s20/s20/transport";
  * import assert from "node:assert/strict";
  *
  * await using emulator = await startEmulator({ hostname: "127.0.0.1", port: 0, replyTo: "source" });
@@ -73,15 +74,3 @@ export {
   type SmartlinkPasswordEvent,
   startSmartlinkListener,
 } from "./smartlink_listener.ts";
-// Types the emulator's API mentions, re-exported so that this entry point documents itself.
-export type { Mac } from "../protocol/mac.ts";
-export type { Message } from "../protocol/messages.ts";
-export type {
-  CountdownAction,
-  SocketData,
-  TableVersion,
-  TimerRecord,
-  ZoneInfo,
-} from "../protocol/records.ts";
-export type { Clock, ClockTimer } from "../time/clock.ts";
-export type { NetAddress } from "../transport/types.ts";

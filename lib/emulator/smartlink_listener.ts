@@ -24,7 +24,7 @@ import { checkInteger } from "../util/range.ts";
  *
  * @example Fast announcements for a test
  * ```ts
- * import type { SmartlinkAnnounceOptions } from "./smartlink_listener.ts";
+ * import type { SmartlinkAnnounceOptions } from "@s20/s20/emulator";
  *
  * const quick: SmartlinkAnnounceOptions = { bursts: 2, burstIntervalMs: 20, spacingMs: 1 };
  * ```
@@ -68,7 +68,7 @@ export interface SmartlinkAnnounceOptions {
  *
  * @example
  * ```ts
- * import type { SmartlinkPasswordEvent } from "./smartlink_listener.ts";
+ * import type { SmartlinkPasswordEvent } from "@s20/s20/emulator";
  *
  * function onPassword(event: SmartlinkPasswordEvent): void {
  *   void `decoded a ${event.password.length}-character password from ${event.from.hostname}`;
@@ -87,8 +87,7 @@ export interface SmartlinkPasswordEvent {
  *
  * @example Share the AT listener's 48899 endpoint
  * ```ts
- * import type { SmartlinkListenerOptions } from "./smartlink_listener.ts";
- * import type { AtListener } from "./at_listener.ts";
+ * import type { AtListener, SmartlinkListenerOptions } from "@s20/s20/emulator";
  *
  * function options(at: AtListener): SmartlinkListenerOptions {
  *   return { mac: "accf2335e6aa", ip: "10.0.0.243", announceVia: at.transport };
@@ -195,9 +194,9 @@ function broadcastOf(ip: string): string {
  *
  * @example Decode a password sent on loopback
  * ```ts
- * import { listenUdp } from "@s20/s20";
- * import { encodeSmartlink, smartlinkPayload } from "../pairing/mod.ts";
- * import { startSmartlinkListener } from "./smartlink_listener.ts";
+ * import { listenUdp } from "@s20/s20/transport";
+ * import { encodeSmartlink, smartlinkPayload } from "@s20/s20/pairing";
+ * import { startSmartlinkListener } from "@s20/s20/emulator";
  * import assert from "node:assert/strict";
  *
  * const phone = listenUdp({ hostname: "127.0.0.1", port: 0 });
@@ -379,7 +378,7 @@ export class SmartlinkListener {
  *
  * @example
  * ```ts
- * import { startSmartlinkListener } from "./smartlink_listener.ts";
+ * import { startSmartlinkListener } from "@s20/s20/emulator";
  *
  * const listener = startSmartlinkListener({
  *   mac: "accf2335e6aa",

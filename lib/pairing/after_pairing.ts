@@ -19,7 +19,7 @@ import type { PairingStep } from "./pairing_step.ts";
  * @example
  * ```ts
  * import { S20Client } from "@s20/s20";
- * import type { SetUpController } from "./mod.ts";
+ * import type { SetUpController } from "@s20/s20/pairing";
  *
  * await using client = new S20Client({ hostname: "127.0.0.1", port: 0 });
  * const controller: SetUpController = client;
@@ -60,7 +60,7 @@ export interface SetUpController {
  *
  * @example Name it and use a fixed zone
  * ```ts
- * import type { SetUpOptions } from "./mod.ts";
+ * import type { SetUpOptions } from "@s20/s20/pairing";
  *
  * const options: SetUpOptions = { name: "Desk lamp", timeZone: "Europe/Berlin", wait: 90_000 };
  * ```
@@ -114,7 +114,7 @@ export interface SetUpOptions {
  *
  * @example
  * ```ts
- * import type { PairedSocket } from "./mod.ts";
+ * import type { PairedSocket } from "@s20/s20/pairing";
  *
  * const line = (s: PairedSocket) => `${s.mac} at ${s.ip}, named ${s.name ?? "(never set)"}`;
  * ```
@@ -186,7 +186,7 @@ export function checkSetUpOptions(
  * ```ts
  * import { S20Client } from "@s20/s20";
  * import { startEmulator } from "@s20/s20/emulator";
- * import { setUpPairedSocket } from "./mod.ts";
+ * import { setUpPairedSocket } from "@s20/s20/pairing";
  * import assert from "node:assert/strict";
  *
  * const mac = "ac:cf:23:35:e6:aa";

@@ -13,7 +13,7 @@ import { validateWifiSettings, type WifiSettings } from "./wifi_settings.ts";
  *
  * @example The defaults, spelled out
  * ```ts
- * import type { ApPairingOptions } from "./mod.ts";
+ * import type { ApPairingOptions } from "@s20/s20/pairing";
  *
  * const options: ApPairingOptions = {
  *   device: { hostname: "10.10.100.254", port: 48899 },
@@ -54,8 +54,8 @@ const LOST_HINT = `stay joined to ${AP_MODE.ssid}, move closer to the socket and
  *
  * @example Pair an emulated socket on loopback
  * ```ts
- * import { pairApMode, validateWifiSettings } from "./mod.ts";
- * import { startAtListener } from "../emulator/at_listener.ts";
+ * import { pairApMode, validateWifiSettings } from "@s20/s20/pairing";
+ * import { startAtListener } from "@s20/s20/emulator";
  * import assert from "node:assert/strict";
  *
  * await using socket = startAtListener({ mac: "accf2335e6aa", hostname: "127.0.0.1", port: 0 });

@@ -29,7 +29,7 @@ import { formatAddress } from "../transport/address.ts";
  *
  * @example Patient settings for a weak link
  * ```ts
- * import type { AtExchangeOptions } from "./mod.ts";
+ * import type { AtExchangeOptions } from "@s20/s20/pairing";
  *
  * const patient: AtExchangeOptions = { attempts: 6, replyTimeoutMs: 2000 };
  * ```
@@ -88,7 +88,7 @@ export interface AtExchangeOptions {
  *
  * @example
  * ```ts
- * import type { AtModuleInfo } from "./mod.ts";
+ * import type { AtModuleInfo } from "@s20/s20/pairing";
  *
  * function line(m: AtModuleInfo): string {
  *   return `${m.mac} (${m.module}) at ${m.ip}, reached by ${m.via}`;

@@ -9,7 +9,7 @@ import { S20Error } from "../errors.ts";
  *
  * @example
  * ```ts
- * import type { PairingErrorCode } from "./mod.ts";
+ * import type { PairingErrorCode } from "@s20/s20/pairing";
  *
  * const code: PairingErrorCode = "INVALID_KEY";
  * ```
@@ -27,7 +27,7 @@ export type PairingErrorCode =
  *
  * @example
  * ```ts
- * import type { PairingField } from "./mod.ts";
+ * import type { PairingField } from "@s20/s20/pairing";
  *
  * const field: PairingField = "ssid";
  * ```
@@ -40,7 +40,7 @@ export type PairingField = "ssid" | "key" | "auth" | "encryption";
  *
  * @example Tell the user what to fix
  * ```ts
- * import { PairingError, validateWifiSettings } from "./mod.ts";
+ * import { PairingError, validateWifiSettings } from "@s20/s20/pairing";
  * import assert from "node:assert/strict";
  *
  * try {

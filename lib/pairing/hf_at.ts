@@ -18,7 +18,7 @@ export const HF_AT_PORT = 48899;
  *
  * @example Where to send the assist password in AP mode
  * ```ts
- * import { AP_MODE, HF_AT_PORT } from "./mod.ts";
+ * import { AP_MODE, HF_AT_PORT } from "@s20/s20/pairing";
  *
  * const unicast = { hostname: AP_MODE.deviceIp, port: HF_AT_PORT };
  * const broadcast = { hostname: AP_MODE.broadcast, port: HF_AT_PORT };
@@ -68,7 +68,7 @@ export const AT_ERROR = {
  *
  * @example
  * ```ts
- * import { AT_ERROR, type AtErrorCode } from "./mod.ts";
+ * import { AT_ERROR, type AtErrorCode } from "@s20/s20/pairing";
  *
  * const code: AtErrorCode = AT_ERROR.INVALID_PARAMETER;
  * ```
@@ -88,7 +88,7 @@ const ERROR_MEANINGS: Readonly<Record<AtErrorCode, string>> = {
  *
  * @example
  * ```ts
- * import { atErrorMeaning } from "./mod.ts";
+ * import { atErrorMeaning } from "@s20/s20/pairing";
  * import assert from "node:assert/strict";
  *
  * assert.equal(atErrorMeaning(-4), "invalid parameter");
@@ -108,7 +108,7 @@ export function atErrorMeaning(code: number): string | null {
  *
  * @example The AP-mode sequence of docs/protocol.md#ap-mode
  * ```ts
- * import { type AtRequest, WifiKey } from "./mod.ts";
+ * import { type AtRequest, WifiKey } from "@s20/s20/pairing";
  *
  * const steps: AtRequest[] = [
  *   { kind: "assist", password: "HF-A11ASSISTHREAD" },
@@ -149,7 +149,7 @@ export type AtRequest =
  *
  * @example
  * ```ts
- * import { decodeAtRequest } from "./mod.ts";
+ * import { decodeAtRequest } from "@s20/s20/pairing";
  * import assert from "node:assert/strict";
  *
  * const request = decodeAtRequest(new TextEncoder().encode("ATWSSSID\r"));
@@ -172,7 +172,7 @@ export interface AtMalformed {
  *
  * @example
  * ```ts
- * import type { AtEncodeOptions } from "./mod.ts";
+ * import type { AtEncodeOptions } from "@s20/s20/pairing";
  *
  * const likeHankB: AtEncodeOptions = { terminator: "\n" };
  * ```
@@ -192,7 +192,7 @@ export interface AtEncodeOptions {
  *
  * @example
  * ```ts
- * import type { AtDecodeOptions } from "./mod.ts";
+ * import type { AtDecodeOptions } from "@s20/s20/pairing";
  *
  * const custom: AtDecodeOptions = { assistPassword: "MY-ASSIST" };
  * ```
@@ -280,7 +280,7 @@ function lineOf(request: Exclude<AtRequest, { kind: "assist" | "enterAtMode" }>)
  *
  * @example Match glenpp's packets (observed packets glenpp:2, glenpp:4)
  * ```ts
- * import { encodeAtRequest, WifiKey } from "./mod.ts";
+ * import { encodeAtRequest, WifiKey } from "@s20/s20/pairing";
  * import assert from "node:assert/strict";
  *
  * const key = new WifiKey("password");
@@ -372,7 +372,7 @@ export function decodeAtLine(line: string): AtRequest | AtMalformed {
  * @example Decode glenpp's SSID packet (observed packet glenpp:1)
  * ```ts
  * import { fromHex } from "@s20/s20";
- * import { decodeAtRequest } from "./mod.ts";
+ * import { decodeAtRequest } from "@s20/s20/pairing";
  * import assert from "node:assert/strict";
  *
  * const request = decodeAtRequest(fromHex("41542b5753535349443d6d79576972656c6573730d"));
@@ -404,7 +404,7 @@ export function decodeAtRequest(
  *
  * @example
  * ```ts
- * import { expectsReply } from "./mod.ts";
+ * import { expectsReply } from "@s20/s20/pairing";
  * import assert from "node:assert/strict";
  *
  * assert.equal(expectsReply({ kind: "reboot" }), false);
@@ -424,7 +424,7 @@ export function expectsReply(request: AtRequest): boolean {
  *
  * @example
  * ```ts
- * import { describeAtRequest, WifiKey } from "./mod.ts";
+ * import { describeAtRequest, WifiKey } from "@s20/s20/pairing";
  * import assert from "node:assert/strict";
  *
  * const key = new WifiKey("correct horse");
@@ -468,7 +468,7 @@ export function describeAtRequest(request: AtRequest | AtMalformed): string {
  *
  * @example
  * ```ts
- * import { apPairingRequests, describeAtRequest, validateWifiSettings } from "./mod.ts";
+ * import { apPairingRequests, describeAtRequest, validateWifiSettings } from "@s20/s20/pairing";
  * import assert from "node:assert/strict";
  *
  * const settings = validateWifiSettings({ ssid: "home", key: "correct horse" });

@@ -14,7 +14,7 @@ import { WifiKey } from "./wifi_key.ts";
  *
  * @example
  * ```ts
- * import type { AtReply } from "./mod.ts";
+ * import type { AtReply } from "@s20/s20/pairing";
  *
  * const replies: AtReply[] = [
  *   { kind: "ok", value: null },
@@ -52,7 +52,7 @@ function isIpv4(text: string): boolean {
  * @example The reply PathogenDavid's tool compares exactly (observed packet PathogenDavid:1)
  * ```ts
  * import { Mac, toHex } from "@s20/s20";
- * import { encodeAtReply } from "./mod.ts";
+ * import { encodeAtReply } from "@s20/s20/pairing";
  * import assert from "node:assert/strict";
  *
  * assert.equal(toHex(encodeAtReply({ kind: "ok", value: null })), "2b6f6b0d0a0d0a");
@@ -85,7 +85,7 @@ export function encodeAtReply(reply: AtReply): Uint8Array {
  * @example The assist reply of an S20 on a LAN (openhab:1) and an AT+MID reply (HankB:9)
  * ```ts
  * import { fromHex } from "@s20/s20";
- * import { decodeAtReply } from "./mod.ts";
+ * import { decodeAtReply } from "@s20/s20/pairing";
  * import assert from "node:assert/strict";
  *
  * const text = new TextEncoder().encode("192.168.9.13,ACCF23360902,HF-LPB100");
@@ -133,7 +133,7 @@ export function decodeAtReply(bytes: Uint8Array): AtReply {
  *
  * @example
  * ```ts
- * import { parseKeyValue } from "./mod.ts";
+ * import { parseKeyValue } from "@s20/s20/pairing";
  * import assert from "node:assert/strict";
  *
  * const parsed = parseKeyValue("WPA2PSK,AES,correct horse");
@@ -166,7 +166,7 @@ export function parseKeyValue(
  *
  * @example
  * ```ts
- * import type { AtScanEntry } from "./mod.ts";
+ * import type { AtScanEntry } from "@s20/s20/pairing";
  *
  * const ap: AtScanEntry = {
  *   channel: 11, ssid: "hings-net", bssid: "14:75:90:79:20:87", security: "WPAPSKWPA2PSK/AES", indicator: 27,
@@ -194,7 +194,7 @@ const SCAN_HEADER = "Ch,SSID,BSSID,Security,Indicator";
  *
  * @example
  * ```ts
- * import { formatScanValue } from "./mod.ts";
+ * import { formatScanValue } from "@s20/s20/pairing";
  * import assert from "node:assert/strict";
  *
  * const value = formatScanValue([
@@ -219,7 +219,7 @@ export function formatScanValue(entries: readonly AtScanEntry[]): string {
  *
  * @example
  * ```ts
- * import { parseScanValue } from "./mod.ts";
+ * import { parseScanValue } from "@s20/s20/pairing";
  * import assert from "node:assert/strict";
  *
  * const entries = parseScanValue(

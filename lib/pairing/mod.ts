@@ -8,7 +8,7 @@
  *
  * @example Build the AP-mode commands for a network
  * ```ts
- * import { apPairingRequests, encodeAtRequest, validateWifiSettings } from "./mod.ts";
+ * import { apPairingRequests, encodeAtRequest, validateWifiSettings } from "@s20/s20/pairing";
  *
  * const settings = validateWifiSettings({ ssid: "home", key: "correct horse" });
  * const datagrams = apPairingRequests(settings).map((request) => encodeAtRequest(request));
@@ -18,12 +18,6 @@
  */
 export { PairingError, type PairingErrorCode, type PairingField } from "./errors.ts";
 export { WifiKey } from "./wifi_key.ts";
-export type { Mac } from "../protocol/mac.ts";
-export type { S20Error } from "../errors.ts";
-// Types the client's API mentions, re-exported so that this entry point documents itself.
-export type { Datagram, DatagramTransport, NetAddress } from "../transport/types.ts";
-export type { Clock, ClockTimer } from "../time/clock.ts";
-export type { DiscoveryTarget } from "../client/targets.ts";
 export {
   MAX_SSID_BYTES,
   validateSmartlinkPassword,

@@ -10,7 +10,7 @@
  *
  * @example
  * ```ts
- * import type { PairingStepName } from "./mod.ts";
+ * import type { PairingStepName } from "@s20/s20/pairing";
  *
  * const name: PairingStepName = "key";
  * ```
@@ -34,7 +34,7 @@ export type PairingStepName =
  *
  * @example Print progress as it happens
  * ```ts
- * import type { PairingStep } from "./mod.ts";
+ * import type { PairingStep } from "@s20/s20/pairing";
  *
  * const lines: string[] = [];
  * const onStep = (step: PairingStep) =>

@@ -47,7 +47,7 @@ export const SMARTLINK = {
  *
  * @example
  * ```ts
- * import type { SmartlinkPart } from "./mod.ts";
+ * import type { SmartlinkPart } from "@s20/s20/pairing";
  *
  * const part: SmartlinkPart = "checksum";
  * ```
@@ -59,7 +59,7 @@ export type SmartlinkPart = "preamble" | "start" | "char" | "end" | "checksum";
  *
  * @example
  * ```ts
- * import type { SmartlinkPacket } from "./mod.ts";
+ * import type { SmartlinkPacket } from "@s20/s20/pairing";
  *
  * const first: SmartlinkPacket = { part: "preamble", length: 76, delayMs: 0 };
  * ```
@@ -79,7 +79,7 @@ export interface SmartlinkPacket {
  *
  * @example Three quick cycles, as for a test on loopback
  * ```ts
- * import type { SmartlinkEncodeOptions } from "./mod.ts";
+ * import type { SmartlinkEncodeOptions } from "@s20/s20/pairing";
  *
  * const quick: SmartlinkEncodeOptions = {
  *   cycles: 3, preambleSpacingMs: 1, markerSpacingMs: 1, charSpacingMs: 1, checksumPauseMs: 1, cyclePauseMs: 1,
@@ -138,7 +138,7 @@ export interface SmartlinkEncodeOptions {
  *
  * @example Send with pacing (here without a network)
  * ```ts
- * import { encodeSmartlink, smartlinkPayload } from "./mod.ts";
+ * import { encodeSmartlink, smartlinkPayload } from "@s20/s20/pairing";
  *
  * const sent: number[] = [];
  * const send = (payload: Uint8Array) => sent.push(payload.length);
@@ -218,7 +218,7 @@ const pause = (name: string, value: number) => checkNumber(DOING, name, value, 0
  *
  * @example The lengths of capture c2's first cycle
  * ```ts
- * import { encodeSmartlink } from "./mod.ts";
+ * import { encodeSmartlink } from "@s20/s20/pairing";
  * import assert from "node:assert/strict";
  *
  * const cycle = encodeSmartlink("abcdefgh", { preambleCount: 0, cycles: 1 }).lengths();
@@ -282,7 +282,7 @@ export function encodeSmartlink(
  *
  * @example
  * ```ts
- * import { smartlinkPayload } from "./mod.ts";
+ * import { smartlinkPayload } from "@s20/s20/pairing";
  * import assert from "node:assert/strict";
  *
  * assert.equal(smartlinkPayload(89).length, 89);

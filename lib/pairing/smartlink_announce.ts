@@ -15,7 +15,7 @@ import { Mac } from "../protocol/mac.ts";
  *
  * @example
  * ```ts
- * import type { SmartlinkAnnouncement } from "./mod.ts";
+ * import type { SmartlinkAnnouncement } from "@s20/s20/pairing";
  *
  * const seen: SmartlinkAnnouncement = { kind: "moduleInfo", mid: "LPB100", mac: "04010000ACCF", ip: "10.0.0.243" };
  * ```
@@ -39,7 +39,7 @@ const decoder = new TextDecoder();
  * @example
  * ```ts
  * import { Mac } from "@s20/s20";
- * import { encodeSmartConfigAnnouncement } from "./mod.ts";
+ * import { encodeSmartConfigAnnouncement } from "@s20/s20/pairing";
  * import assert from "node:assert/strict";
  *
  * const bytes = encodeSmartConfigAnnouncement(Mac.parse("ac:cf:23:35:e6:aa"));
@@ -59,7 +59,7 @@ export function encodeSmartConfigAnnouncement(mac: Mac): Uint8Array {
  *
  * @example
  * ```ts
- * import { encodeModuleInfoAnnouncement } from "./mod.ts";
+ * import { encodeModuleInfoAnnouncement } from "@s20/s20/pairing";
  * import assert from "node:assert/strict";
  *
  * const bytes = encodeModuleInfoAnnouncement({ mac: "04010000ACCF", ip: "10.0.0.243" });
@@ -86,7 +86,7 @@ export function encodeModuleInfoAnnouncement(
  * @example
  * ```ts
  * import { Mac } from "@s20/s20";
- * import { moduleInfoMacFor } from "./mod.ts";
+ * import { moduleInfoMacFor } from "@s20/s20/pairing";
  * import assert from "node:assert/strict";
  *
  * assert.equal(moduleInfoMacFor(Mac.parse("ac:cf:23:35:e6:aa")), "04010000ACCF");
@@ -104,7 +104,7 @@ export function moduleInfoMacFor(mac: Mac): string {
  *
  * @example Both forms from capture c2
  * ```ts
- * import { decodeSmartlinkAnnouncement } from "./mod.ts";
+ * import { decodeSmartlinkAnnouncement } from "@s20/s20/pairing";
  * import assert from "node:assert/strict";
  *
  * const text = (s: string) => new TextEncoder().encode(s);

@@ -21,7 +21,7 @@ const MAX_READINGS = 64;
  *
  * @example
  * ```ts
- * import type { SmartlinkDecoderOptions } from "./mod.ts";
+ * import type { SmartlinkDecoderOptions } from "@s20/s20/pairing";
  *
  * const udp: SmartlinkDecoderOptions = { base: 76 };
  * ```
@@ -49,7 +49,7 @@ export interface SmartlinkDecoderOptions {
  *
  * @example
  * ```ts
- * import type { SmartlinkDecoderStatus } from "./mod.ts";
+ * import type { SmartlinkDecoderStatus } from "@s20/s20/pairing";
  *
  * const status: SmartlinkDecoderStatus = "searching";
  * ```
@@ -69,7 +69,7 @@ export type SmartlinkDecoderStatus = "searching" | "idle" | "receiving" | "done"
  *
  * @example Decode the c2 sequence
  * ```ts
- * import { encodeSmartlink, SmartlinkDecoder } from "./mod.ts";
+ * import { encodeSmartlink, SmartlinkDecoder } from "@s20/s20/pairing";
  * import assert from "node:assert/strict";
  *
  * const decoder = new SmartlinkDecoder();

@@ -28,7 +28,7 @@ import { formatAddress } from "../transport/address.ts";
  *
  * @example One network, a shorter wait
  * ```ts
- * import type { SmartlinkPairingOptions } from "./mod.ts";
+ * import type { SmartlinkPairingOptions } from "@s20/s20/pairing";
  *
  * const options: SmartlinkPairingOptions = {
  *   to: [{ hostname: "192.168.1.255", port: 49999 }],
@@ -93,7 +93,7 @@ export interface SmartlinkPairingOptions {
  *
  * @example
  * ```ts
- * import type { SmartlinkPairingResult } from "./mod.ts";
+ * import type { SmartlinkPairingResult } from "@s20/s20/pairing";
  *
  * const line = (r: SmartlinkPairingResult) => `${r.mac} at ${r.ip} after ${r.rounds} round(s)`;
  * ```
@@ -131,9 +131,9 @@ const show = formatAddress;
  *
  * @example Pair an emulated socket on loopback, with quick pacing
  * ```ts
- * import { listenUdp } from "@s20/s20";
- * import { pairSmartlink } from "./mod.ts";
- * import { startSmartlinkListener } from "../emulator/smartlink_listener.ts";
+ * import { listenUdp } from "@s20/s20/transport";
+ * import { pairSmartlink } from "@s20/s20/pairing";
+ * import { startSmartlinkListener } from "@s20/s20/emulator";
  * import assert from "node:assert/strict";
  *
  * const phone = listenUdp({ hostname: "127.0.0.1", port: 0 });

@@ -15,7 +15,7 @@ import { validateWifiSettings, type WifiSettings } from "./wifi_settings.ts";
  *
  * @example Only if the socket at that address is the one we mean
  * ```ts
- * import type { ChangeWifiOptions } from "./mod.ts";
+ * import type { ChangeWifiOptions } from "@s20/s20/pairing";
  *
  * const options: ChangeWifiOptions = { mac: "ac:cf:23:35:e6:aa", attempts: 3 };
  * ```
@@ -68,8 +68,8 @@ export function checkUnicastAddress(ip: string): void {
  *
  * @example Move an emulated socket to another network
  * ```ts
- * import { changeWifi, validateWifiSettings } from "./mod.ts";
- * import { startAtListener } from "../emulator/at_listener.ts";
+ * import { changeWifi, validateWifiSettings } from "@s20/s20/pairing";
+ * import { startAtListener } from "@s20/s20/emulator";
  * import assert from "node:assert/strict";
  *
  * await using socket = startAtListener({

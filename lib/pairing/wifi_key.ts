@@ -10,7 +10,7 @@ const REDACTED = "[redacted]";
  *
  * @example Carry a key without printing it
  * ```ts
- * import { WifiKey } from "./mod.ts";
+ * import { WifiKey } from "@s20/s20/pairing";
  * import assert from "node:assert/strict";
  *
  * const key = new WifiKey("correct horse");

@@ -11,7 +11,7 @@ import { WifiKey } from "./wifi_key.ts";
  *
  * @example
  * ```ts
- * import type { WifiAuth } from "./mod.ts";
+ * import type { WifiAuth } from "@s20/s20/pairing";
  *
  * const auth: WifiAuth = "WPA2PSK";
  * ```
@@ -23,7 +23,7 @@ export type WifiAuth = "OPEN" | "WPAPSK" | "WPA2PSK";
  *
  * @example
  * ```ts
- * import type { WifiEncryption } from "./mod.ts";
+ * import type { WifiEncryption } from "@s20/s20/pairing";
  *
  * const encryption: WifiEncryption = "AES";
  * ```
@@ -35,7 +35,7 @@ export type WifiEncryption = "NONE" | "TKIP" | "AES";
  *
  * @example
  * ```ts
- * import type { WifiSettingsInput } from "./mod.ts";
+ * import type { WifiSettingsInput } from "@s20/s20/pairing";
  *
  * const home: WifiSettingsInput = { ssid: "home", key: "correct horse battery" };
  * const guest: WifiSettingsInput = { ssid: "guest" };
@@ -71,7 +71,7 @@ export interface WifiSettingsInput {
  *
  * @example
  * ```ts
- * import { validateWifiSettings, type WifiSettings } from "./mod.ts";
+ * import { validateWifiSettings, type WifiSettings } from "@s20/s20/pairing";
  * import assert from "node:assert/strict";
  *
  * const settings: WifiSettings = validateWifiSettings({ ssid: "home", key: "correct horse" });
@@ -295,7 +295,7 @@ function keyText(key: string | WifiKey | undefined): string {
  *
  * @example Validate what a user typed
  * ```ts
- * import { validateWifiSettings } from "./mod.ts";
+ * import { validateWifiSettings } from "@s20/s20/pairing";
  * import assert from "node:assert/strict";
  *
  * const settings = validateWifiSettings({ ssid: "home", key: "correct horse", auth: "wpa2-psk" });
@@ -362,7 +362,7 @@ export function validateWifiSettings(input: WifiSettingsInput): WifiSettings {
  *
  * @example
  * ```ts
- * import { validateSmartlinkPassword } from "./mod.ts";
+ * import { validateSmartlinkPassword } from "@s20/s20/pairing";
  * import assert from "node:assert/strict";
  *
  * assert.equal(validateSmartlinkPassword("comma,is,fine").length, 13);

@@ -52,8 +52,6 @@
 export * from "./types.ts";
 // Listed by name: schedule_error.ts also holds sortIssues, which is internal.
 export { formatIssues, ScheduleError, type ScheduleIssue } from "./schedule_error.ts";
-// The base of ScheduleError, so callers of this subpath can catch any s20 error.
-export { S20Error } from "../errors.ts";
 export * from "./parse_schedule.ts";
 export * from "./plan.ts";
 export * from "./plan_types.ts";

@@ -120,7 +120,8 @@ interface Verification {
  *
  * @example Run the example schedule against emulated sockets for an hour of virtual time
  * ```ts ignore
- * import { S20Client, VirtualClock } from "@s20/s20";
+ * import { S20Client } from "@s20/s20";
+ * import { VirtualClock } from "@s20/s20/time";
  * import { SchedulerDaemon } from "@s20/s20/scheduler";
  *
  * const clock = new VirtualClock({ speed: 600 });

@@ -2,6 +2,10 @@
  * The scheduler: sync a schedule into the sockets' own timer tables and run the rest from the
  * host (`s20 schedule sync|run`).
  *
+ * Each symbol has one home: the client, codec and errors this API mentions are imported from
+ * `@s20/s20`, the schedule types from `@s20/s20/schedule`; this entry point holds only the
+ * scheduler's own.
+ *
  * @module
  */
 export {
@@ -31,7 +35,3 @@ export {
 } from "./resolve_sockets.ts";
 export { ownerLabel, ownerOf, ownerRule } from "./owned_timers.ts";
 export { StateStore, type UnreadableState } from "./state_store.ts";
-// The types the scheduler's API mentions (client, codec, schedule), so this entry point
-// documents itself.
-export type * from "../../mod.ts";
-export type * from "../schedule/mod.ts";

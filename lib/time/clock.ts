@@ -9,7 +9,7 @@
  *
  * @example
  * ```ts
- * import { systemClock } from "@s20/s20";
+ * import { systemClock } from "@s20/s20/time";
  *
  * const timer = systemClock.setTimer(() => {}, 1000);
  * timer.cancel();
@@ -25,7 +25,7 @@ export interface ClockTimer {
  *
  * @example Wait on any clock
  * ```ts
- * import { type Clock, systemClock } from "@s20/s20";
+ * import { type Clock, systemClock } from "@s20/s20/time";
  *
  * function later(clock: Clock, ms: number): Promise<void> {
  *   return new Promise((resolve) => clock.setTimer(resolve, ms));
@@ -45,7 +45,7 @@ export interface Clock {
  *
  * @example
  * ```ts
- * import { systemClock } from "@s20/s20";
+ * import { systemClock } from "@s20/s20/time";
  *
  * const now = new Date(systemClock.now());
  * ```
@@ -71,7 +71,7 @@ export const systemClock: Clock = {
  *
  * @example
  * ```ts
- * import { sleep, systemClock } from "@s20/s20";
+ * import { sleep, systemClock } from "@s20/s20/time";
  *
  * await sleep(systemClock, 1);
  * ```
@@ -107,7 +107,7 @@ interface VirtualTimer {
  *
  * @example
  * ```ts
- * import type { VirtualClockOptions } from "@s20/s20";
+ * import type { VirtualClockOptions } from "@s20/s20/time";
  *
  * const aDayPerMinute: VirtualClockOptions = { start: "2026-06-21T00:00:00Z", speed: 1440 };
  * ```
@@ -135,7 +135,7 @@ export interface VirtualClockOptions {
  *
  * @example Advance an hour at once
  * ```ts
- * import { VirtualClock } from "@s20/s20";
+ * import { VirtualClock } from "@s20/s20/time";
  * import assert from "node:assert/strict";
  *
  * const clock = new VirtualClock({ start: "2026-03-29T00:30:00Z" });

@@ -7,7 +7,7 @@ import { quoted } from "../util/quote.ts";
  *
  * @example
  * ```ts
- * import { zoneOffsetAt } from "@s20/s20";
+ * import { zoneOffsetAt } from "./zones.ts";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(zoneOffsetAt("Europe/London", new Date("2026-07-01T12:00:00Z")), {
@@ -48,7 +48,7 @@ export function zoneOffsetAt(zone: string, at: Date): { offsetMinutes: number; d
  *
  * @example
  * ```ts
- * import { zoneTransitions } from "@s20/s20";
+ * import { zoneTransitions } from "./zones.ts";
  * import assert from "node:assert/strict";
  *
  * const changes = zoneTransitions("Europe/London", new Date("2026-01-01Z"), new Date("2027-01-01Z"));

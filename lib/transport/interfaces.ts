@@ -6,7 +6,7 @@ import { broadcastAddress } from "./ipv4.ts";
  *
  * @example
  * ```ts
- * import type { Ipv4Interface } from "@s20/s20";
+ * import type { Ipv4Interface } from "./interfaces.ts";
  *
  * const lan: Ipv4Interface = {
  *   name: "eth0", address: "192.0.2.10", netmask: "255.255.255.0", broadcast: "192.0.2.255",
@@ -29,7 +29,7 @@ export interface Ipv4Interface {
  *
  * @example
  * ```ts
- * import { ipv4Interfaces } from "@s20/s20";
+ * import { ipv4Interfaces } from "./interfaces.ts";
  *
  * for (const i of ipv4Interfaces()) console.log(i.name, i.address, i.broadcast);
  * ```

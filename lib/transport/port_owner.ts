@@ -6,47 +6,9 @@
  * give `null`.
  */
 import { ssPortOwners } from "./port_owner_ss.ts";
+import type { PortOwner, PortOwnerSearch } from "./port_owner_types.ts";
 
-/**
- * A process that owns a UDP port.
- *
- * @example
- * ```ts
- * import type { PortOwner } from "@s20/s20";
- *
- * const owner: PortOwner = { pid: 4242, command: "python3 orvibo.py", address: "0.0.0.0" };
- * ```
- */
-export interface PortOwner {
-  /** Process id, or `null` when the socket is visible but its process is not. */
-  readonly pid: number | null;
-  /** Its command line, when readable; else the program's name, when that is. */
-  readonly command: string | null;
-  /** The local address it bound. */
-  readonly address: string;
-}
-
-/**
- * What {@link findUdpPortOwners} found, and what it lacked.
- *
- * @example
- * ```ts
- * import type { PortOwnerSearch } from "@s20/s20";
- *
- * const search: PortOwnerSearch = { owners: [], source: null, needs: "--allow-run=ss,ps" };
- * ```
- */
-export interface PortOwnerSearch {
-  /** The sockets on the port and their processes, as far as they could be seen. */
-  readonly owners: PortOwner[];
-  /** Where the owners came from: `/proc`, the `ss` program, or nowhere. */
-  readonly source: "proc" | "ss" | null;
-  /**
-   * What would name the owners (or give their command lines) when it was missing: a Deno
-   * permission flag such as `--allow-run=ss,ps`, or a program to install; `null` when nothing was.
-   */
-  readonly needs: string | null;
-}
+export type { PortOwner, PortOwnerSearch } from "./port_owner_types.ts";
 
 function readText(path: string): string | null {
   try {
@@ -67,7 +29,7 @@ function procAddress(hex: string): string {
  *
  * @example
  * ```ts
- * import { udpPortOwners } from "@s20/s20";
+ * import { udpPortOwners } from "./port_owner.ts";
  *
  * for (const owner of udpPortOwners(10000)) console.log(owner.pid, owner.command);
  * ```
@@ -159,7 +121,7 @@ function clashes(held: string, wanted: string): boolean {
  *
  * @example
  * ```ts
- * import { findUdpPortOwners } from "@s20/s20";
+ * import { findUdpPortOwners } from "./port_owner.ts";
  *
  * const { owners, needs } = await findUdpPortOwners(10000, { hostname: "0.0.0.0" });
  * for (const owner of owners) console.log(owner.pid, owner.command);

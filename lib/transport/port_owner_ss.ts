@@ -3,7 +3,7 @@
  * Deno may not read `/proc` (it reads `/proc` only under `--allow-all`, but runs `ss` and `ps`
  * with `--allow-run=ss,ps`).
  */
-import type { PortOwner, PortOwnerSearch } from "./port_owner.ts";
+import type { PortOwner, PortOwnerSearch } from "./port_owner_types.ts";
 
 /** The flag that lets s20 name the owners without `--allow-all`. */
 const RUN_FLAG = "--allow-run=ss,ps";

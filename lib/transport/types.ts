@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * import type { NetAddress } from "@s20/s20";
+ * import type { NetAddress } from "@s20/s20/transport";
  *
  * const socket: NetAddress = { hostname: "192.168.1.30", port: 10000 };
  * ```
@@ -22,7 +22,7 @@ export interface NetAddress {
  *
  * @example
  * ```ts
- * import type { Datagram } from "@s20/s20";
+ * import type { Datagram } from "@s20/s20/transport";
  *
  * const datagram: Datagram = {
  *   data: new Uint8Array([0x68, 0x64, 0x00, 0x06, 0x71, 0x61]),
@@ -43,7 +43,7 @@ export interface Datagram {
  *
  * @example Echo one datagram
  * ```ts
- * import { listenUdp } from "@s20/s20";
+ * import { listenUdp } from "@s20/s20/transport";
  *
  * const a = listenUdp({ hostname: "127.0.0.1", port: 0 });
  * const b = listenUdp({ hostname: "127.0.0.1", port: 0 });

@@ -8,7 +8,7 @@ import { formatAddress } from "./address.ts";
  *
  * @example
  * ```ts
- * import type { UdpOptions } from "@s20/s20";
+ * import type { UdpOptions } from "@s20/s20/transport";
  *
  * const loopback: UdpOptions = { hostname: "127.0.0.1", port: 0 };
  * ```
@@ -102,7 +102,7 @@ class UdpTransport implements DatagramTransport {
  *
  * @example Bind an ephemeral port on loopback
  * ```ts
- * import { listenUdp } from "@s20/s20";
+ * import { listenUdp } from "@s20/s20/transport";
  *
  * const transport = listenUdp({ hostname: "127.0.0.1", port: 0 });
  * console.log(transport.local.port > 0);

@@ -1,20 +1,22 @@
-/** Pins the API's public surface (`@s20/s20/api`): a change here is deliberate. */
+/** Pins `@s20/s20/api` (the daemon's API): a new or removed export is a deliberate change. */
 import assert from "node:assert/strict";
+import { exportedNames } from "../helpers/public_surface.ts";
 
-Deno.test("lib/api/mod.ts exports exactly the documented API", async () => {
-  const names = Object.keys(await import("../../lib/api/mod.ts")).sort();
-  assert.deepEqual(names, [
-    "DaemonClient",
-    "DaemonInsecureError",
-    "DaemonUnavailableError",
-    "connect",
-    "defaultDaemonPaths",
-    "findDaemon",
-    "startApiServer",
+Deno.test("lib/api/mod.ts exports exactly the documented values and types", async () => {
+  const { values, types } = await exportedNames("lib/api/mod.ts");
+  assert.deepEqual(values, ["DaemonClient", "defaultDaemonPaths", "findDaemon", "startApiServer"]);
+  assert.deepEqual(types, [
+    "ApiServer",
+    "ApiServerOptions",
+    "ConnectionLimits",
+    "DaemonClientOptions",
+    "DaemonEndpoint",
+    "DaemonHealth",
+    "DaemonPaths",
+    "DaemonScheduleStatus",
+    "EnvReader",
+    "FindDaemonOptions",
+    "KnownSocket",
+    "ScheduleSource",
   ]);
-  // The main module's `connect` is the same function, for scripts that import only `mod.ts`.
-  assert.equal(
-    (await import("../../mod.ts")).connect,
-    (await import("../../lib/api/mod.ts")).connect,
-  );
 });

@@ -5,7 +5,8 @@
 import assert from "node:assert/strict";
 import { main } from "../../lib/cli/main.ts";
 import { BufferIo } from "../../lib/cli/io.ts";
-import { fromHex, type NetAddress } from "../../mod.ts";
+import type { NetAddress } from "../../lib/transport/mod.ts";
+import { fromHex } from "../../mod.ts";
 import { Probe } from "../helpers/udp_probe.ts";
 
 interface Run {

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { main } from "../../lib/cli/main.ts";
 import { BufferIo } from "../../lib/cli/io.ts";
-import { VirtualClock } from "../../mod.ts";
+import { VirtualClock } from "../../lib/time/mod.ts";
 import { type AtListener, startAtListener } from "../../lib/emulator/at_listener.ts";
 import { startSmartlinkListener } from "../../lib/emulator/smartlink_listener.ts";
 import { type Emulator, startEmulator } from "../../lib/emulator/emulator.ts";

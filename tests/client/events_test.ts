@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { S20Client, type S20Event, VirtualClock } from "../../mod.ts";
+import { VirtualClock } from "../../lib/time/mod.ts";
+import { S20Client, type S20Event } from "../../mod.ts";
 import { startEmulator } from "../../lib/emulator/emulator.ts";
 import { startRig } from "../helpers/emulated.ts";
 

@@ -4,7 +4,8 @@
  * handle. (RSS under a 1,000,000-datagram flood: scripts/bench_spoof.ts macs.)
  */
 import assert from "node:assert/strict";
-import { encode, type Mac, S20Client, VirtualClock } from "../../mod.ts";
+import { VirtualClock } from "../../lib/time/mod.ts";
+import { encode, type Mac, S20Client } from "../../mod.ts";
 import { Registry } from "../../lib/client/registry.ts";
 import { listenUdp } from "../../lib/transport/udp.ts";
 

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { listenUdp, PortInUseError, S20Client } from "../../mod.ts";
+import { listenUdp } from "../../lib/transport/mod.ts";
+import { PortInUseError, S20Client } from "../../mod.ts";
 import { childEnv } from "../helpers/child_env.ts";
 
 Deno.test("listenUdp() copies each datagram out of the receive buffer", async () => {
@@ -54,7 +55,7 @@ Deno.test("a client binds 127.0.0.1 when every target is on loopback", async () 
 
 Deno.test("without --unstable-net the error says how to enable UDP", async () => {
   const script = `import { listenUdp } from ${
-    JSON.stringify(new URL("../../mod.ts", import.meta.url).href)
+    JSON.stringify(new URL("../../lib/transport/mod.ts", import.meta.url).href)
   };
 try { listenUdp({ port: 0 }); } catch (e) { console.log(e.name + ": " + e.message); }`;
   const out = await new Deno.Command(Deno.execPath(), {

@@ -4,7 +4,8 @@
  */
 import { netnsProblem, runDeviceAndPhone } from "../helpers/netns.ts";
 import assert from "node:assert/strict";
-import { listenUdp, Mac } from "../../mod.ts";
+import { listenUdp } from "../../lib/transport/mod.ts";
+import { Mac } from "../../mod.ts";
 import type { Datagram, DatagramTransport, NetAddress } from "../../lib/transport/types.ts";
 import {
   type AtJoinEvent,

@@ -4,6 +4,7 @@
  * and options.
  */
 import assert from "node:assert/strict";
+import { VirtualClock } from "../../lib/time/mod.ts";
 import {
   decode,
   encode,
@@ -13,14 +14,13 @@ import {
   type Message,
   type SocketData,
   type TimerRecord,
-  VirtualClock,
 } from "../../mod.ts";
 import {
   EmulatedDevice,
   type EmulatedDeviceOptions,
-  type NetAddress,
   type OutgoingDatagram,
 } from "../../lib/emulator/mod.ts";
+import type { NetAddress } from "../../lib/transport/mod.ts";
 import { nextFiring } from "../../lib/emulator/timer_plan.ts";
 
 const MAC = Mac.parse("ac:cf:23:00:00:42");

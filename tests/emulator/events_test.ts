@@ -4,7 +4,8 @@
  * 127.0.3.48–63.
  */
 import assert from "node:assert/strict";
-import { encode, factorySocketData, Mac, type Message, toHex, VirtualClock } from "../../mod.ts";
+import { VirtualClock } from "../../lib/time/mod.ts";
+import { encode, factorySocketData, Mac, type Message, toHex } from "../../mod.ts";
 import { startEmulator } from "../../lib/emulator/mod.ts";
 import { kinds, Probe } from "../helpers/udp_probe.ts";
 

@@ -5,7 +5,9 @@
  */
 import { netnsProblem, runDeviceAndPhone } from "../helpers/netns.ts";
 import assert from "node:assert/strict";
-import { listenUdp, Mac, sleep, systemClock, VirtualClock } from "../../mod.ts";
+import { sleep, systemClock, VirtualClock } from "../../lib/time/mod.ts";
+import { listenUdp } from "../../lib/transport/mod.ts";
+import { Mac } from "../../mod.ts";
 import type { Datagram, DatagramTransport, NetAddress } from "../../lib/transport/types.ts";
 import { startAtListener } from "../../lib/emulator/at_listener.ts";
 import {

@@ -5,6 +5,7 @@
  * Addresses: 127.0.3.128–159.
  */
 import assert from "node:assert/strict";
+import { VirtualClock } from "../../lib/time/mod.ts";
 import {
   encode,
   factorySocketData,
@@ -13,7 +14,6 @@ import {
   type Message,
   type TimerRecord,
   toHex,
-  VirtualClock,
 } from "../../mod.ts";
 import { type EmulatorOptions, startEmulator } from "../../lib/emulator/mod.ts";
 import { kinds, Probe } from "../helpers/udp_probe.ts";

@@ -11,8 +11,10 @@
  * command from its destination (within 2 s); discovery copies belong to the latest `qa`/`qg`
  * from their destination; `sf` belongs to the latest `dc` (within 1 s).
  */
-import { decode, type Message, NTP_UNIX_OFFSET_SECONDS, toHex, VirtualClock } from "../../mod.ts";
-import { EmulatedDevice, type NetAddress } from "../../lib/emulator/mod.ts";
+import { VirtualClock } from "../../lib/time/mod.ts";
+import { decode, type Message, NTP_UNIX_OFFSET_SECONDS, toHex } from "../../mod.ts";
+import { EmulatedDevice } from "../../lib/emulator/mod.ts";
+import type { NetAddress } from "../../lib/transport/mod.ts";
 import { type CapturedDatagram, readCapture } from "./pcap.ts";
 import { readShared } from "./shared.ts";
 

@@ -4,7 +4,8 @@
  * zone are set and it is named. Also: a socket that never shows up, and bad names and zones.
  */
 import assert from "node:assert/strict";
-import { DeviceNotFoundError, S20Client, zoneOffsetAt } from "../../mod.ts";
+import { zoneOffsetAt } from "../../lib/time/zones.ts";
+import { DeviceNotFoundError, S20Client } from "../../mod.ts";
 import { startAtListener } from "../../lib/emulator/at_listener.ts";
 import { startSmartlinkListener } from "../../lib/emulator/smartlink_listener.ts";
 import { type Emulator, startEmulator } from "../../lib/emulator/emulator.ts";

@@ -5,7 +5,8 @@
  * Real broadcasts between network namespaces are in netns_test.ts.
  */
 import assert from "node:assert/strict";
-import { listenUdp, Mac } from "../../mod.ts";
+import { listenUdp } from "../../lib/transport/mod.ts";
+import { Mac } from "../../mod.ts";
 import { type AtJoinEvent, startAtListener } from "../../lib/emulator/at_listener.ts";
 import {
   AT_ERROR,

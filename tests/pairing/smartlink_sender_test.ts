@@ -4,7 +4,9 @@
  * the rounds, the timeout and which announcements count. Real broadcasts are in netns_test.ts.
  */
 import assert from "node:assert/strict";
-import { listenUdp, Mac, VirtualClock } from "../../mod.ts";
+import { VirtualClock } from "../../lib/time/mod.ts";
+import { listenUdp } from "../../lib/transport/mod.ts";
+import { Mac } from "../../mod.ts";
 import type { Datagram, DatagramTransport, NetAddress } from "../../lib/transport/types.ts";
 import { startSmartlinkListener } from "../../lib/emulator/smartlink_listener.ts";
 import {

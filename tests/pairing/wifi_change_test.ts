@@ -4,7 +4,7 @@
  * addresses are refused before anything is bound or sent.
  */
 import assert from "node:assert/strict";
-import { ipv4Interfaces } from "../../mod.ts";
+import { ipv4Interfaces } from "../../lib/transport/interfaces.ts";
 import { type AtJoinEvent, startAtListener } from "../../lib/emulator/at_listener.ts";
 import { changeWifi, PairingError, validateWifiSettings, WifiKey } from "../../lib/pairing/mod.ts";
 import { checkUnicastAddress } from "../../lib/pairing/wifi_change.ts";

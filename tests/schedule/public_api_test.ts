@@ -1,10 +1,13 @@
-/** Pins the public surface of the ./schedule subpath: a new export must be a deliberate change. */
+/**
+ * Pins `@s20/s20/schedule` (the schedule language):
+ * a new or removed export is a deliberate change.
+ */
 import assert from "node:assert/strict";
+import { exportedNames } from "../helpers/public_surface.ts";
 
-Deno.test("lib/schedule/mod.ts exports exactly the documented API", async () => {
-  const names = Object.keys(await import("../../lib/schedule/mod.ts")).sort();
-  assert.deepEqual(names, [
-    "S20Error",
+Deno.test("lib/schedule/mod.ts exports exactly the documented values and types", async () => {
+  const { values, types } = await exportedNames("lib/schedule/mod.ts");
+  assert.deepEqual(values, [
     "ScheduleError",
     "checkSchedule",
     "compileWeeklyTimers",
@@ -15,5 +18,39 @@ Deno.test("lib/schedule/mod.ts exports exactly the documented API", async () => 
     "parseSchedule",
     "plan",
     "sunTime",
+  ]);
+  assert.deepEqual(types, [
+    "Action",
+    "CalendarDay",
+    "CheckResult",
+    "CronRule",
+    "DateRange",
+    "DesiredStateOptions",
+    "DeviceTimer",
+    "DstChange",
+    "EventRule",
+    "FixedTime",
+    "FormatPlanJsonOptions",
+    "FormatPlanTextOptions",
+    "Location",
+    "ParseScheduleOptions",
+    "Plan",
+    "PlanOptions",
+    "PlannedEvent",
+    "Rule",
+    "RuleCommon",
+    "RunMode",
+    "Schedule",
+    "ScheduleIssue",
+    "SkippedDay",
+    "SocketAddress",
+    "SocketPlan",
+    "SunEvent",
+    "SunTime",
+    "SunTimeOptions",
+    "SunTimeResult",
+    "TimeSpec",
+    "WeeklyTimer",
+    "WindowRule",
   ]);
 });

@@ -4,7 +4,7 @@
  * restores the socket's clock, zone and timers.
  */
 import assert from "node:assert/strict";
-import { VirtualClock } from "../../mod.ts";
+import { VirtualClock } from "../../lib/time/mod.ts";
 import { SchedulerDaemon } from "../../lib/scheduler/daemon.ts";
 import type { LogEntry } from "../../lib/scheduler/log_entry.ts";
 import { daemonFor, QUICK, scheduleRig, tempSchedule } from "../helpers/schedule_rig.ts";

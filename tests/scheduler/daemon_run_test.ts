@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { VirtualClock } from "../../mod.ts";
+import { VirtualClock } from "../../lib/time/mod.ts";
 import type { SchedulerDaemon } from "../../lib/scheduler/daemon.ts";
 import {
   daemonFor,

@@ -1,6 +1,7 @@
 /** Issue 13 point 1: one forged `sf` used to put a state the socket never had in the schedule log. */
 import assert from "node:assert/strict";
-import { encode, type Mac, VirtualClock } from "../../mod.ts";
+import { VirtualClock } from "../../lib/time/mod.ts";
+import { encode, type Mac } from "../../mod.ts";
 import { SchedulerDaemon } from "../../lib/scheduler/daemon.ts";
 import type { LogEntry } from "../../lib/scheduler/log_entry.ts";
 import { listenUdp } from "../../lib/transport/udp.ts";

@@ -3,7 +3,7 @@
  * `sed -i`, an editor's safe-write) replaces the file, and every later save must reload too.
  */
 import assert from "node:assert/strict";
-import { VirtualClock } from "../../mod.ts";
+import { VirtualClock } from "../../lib/time/mod.ts";
 import { writeFileDurably } from "../../lib/util/write_durably.ts";
 import { daemonFor, QUICK, scheduleRig, tempSchedule } from "../helpers/schedule_rig.ts";
 

@@ -4,7 +4,7 @@
  * interleave.
  */
 import assert from "node:assert/strict";
-import { VirtualClock } from "../../mod.ts";
+import { VirtualClock } from "../../lib/time/mod.ts";
 import { StateStore } from "../../lib/scheduler/state_store.ts";
 import { daemonFor, QUICK, scheduleRig, tempSchedule } from "../helpers/schedule_rig.ts";
 
