@@ -109,6 +109,8 @@ export interface CliConfig {
   readonly aliases: Map<string, Alias>;
   /** `targets:` of the config file: where `--all` and name lookups look by default. */
   readonly targets: string[];
+  /** The `mqtt:` section as written and the file it is in (read by `cli/mqtt_config.ts`). */
+  readonly mqtt?: { readonly section: unknown; readonly file: string };
 }
 
 /** Loads aliases and targets from the config file (if any) and schedule files. */
@@ -120,6 +122,7 @@ export function loadConfig(
   const targets: string[] = [];
   const path = options.config ?? defaultConfigPath(io);
   let scheduleFromConfig: string | undefined;
+  let mqtt: CliConfig["mqtt"];
   if (path) {
     const text = readText(expandHome(path, io));
     if (text === null && options.config) {
@@ -138,6 +141,7 @@ export function loadConfig(
       for (const [alias, value] of Object.entries(sockets as Record<string, unknown>)) {
         aliases.set(alias, aliasFrom(value, `${path}: sockets.${alias}`));
       }
+      if (root.mqtt !== undefined) mqtt = { section: root.mqtt, file: path };
       if (typeof root.schedule === "string") scheduleFromConfig = expandHome(root.schedule, io);
       if (root.targets !== undefined) {
         if (!Array.isArray(root.targets) || root.targets.some((t) => typeof t !== "string")) {
@@ -149,5 +153,5 @@ export function loadConfig(
   }
   const schedule = options.schedule ?? scheduleFromConfig;
   if (schedule) scheduleAliases(expandHome(schedule, io), aliases);
-  return { aliases, targets };
+  return { aliases, targets, ...(mqtt ? { mqtt } : {}) };
 }
