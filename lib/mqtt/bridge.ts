@@ -278,6 +278,9 @@ export class MqttBridge {
     const client = mqttConnect(`${url.protocol}//${url.host}`, options);
     this.#client = client;
     client.on("connect", () => {
+      // Small packets both ways: without this, Nagle's algorithm holds each for a delayed ACK
+      // (~40 ms on Linux) and every confirmed state waits for it.
+      (client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
       this.#backoffMs = this.#reconnectRange.minMs;
       this.#lastError = "";
       this.#log("info", `connected to the MQTT broker ${redactUrl(o.url)}`);
