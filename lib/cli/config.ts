@@ -27,7 +27,8 @@ export interface Alias {
   readonly source: string;
 }
 
-function expandHome(path: string, io: CliIo): string {
+/** `~/…` → `$HOME/…`. */
+export function expandHome(path: string, io: CliIo): string {
   return path.startsWith("~/") ? `${io.env("HOME") ?? ""}${path.slice(1)}` : path;
 }
 

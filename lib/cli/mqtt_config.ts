@@ -16,6 +16,7 @@
  * ```
  */
 import { topicPrefixProblem } from "../mqtt/topics.ts";
+import { expandHome } from "./config.ts";
 import type { CliIo } from "./io.ts";
 import { UsageError } from "./usage_error.ts";
 
@@ -67,10 +68,6 @@ export function checkBrokerUrl(text: string, where: string): string {
     throw new UsageError(`${where}: expected mqtt://HOST[:PORT] with nothing after the port`);
   }
   return `${url.protocol}//${url.host}`;
-}
-
-function expandHome(path: string, io: CliIo): string {
-  return path.startsWith("~/") ? `${io.env("HOME") ?? ""}${path.slice(1)}` : path;
 }
 
 function readSecret(path: string, where: string, io: CliIo): string {

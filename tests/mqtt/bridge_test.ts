@@ -81,7 +81,7 @@ Deno.test({
     const emulator = s.rig.emulators[0]!;
     const sub = await s.broker.sub("s20/#");
     await sub.waitFor((m) => m.topic === "s20/bridge/state" && m.payload === "online", "online");
-    const first = await sub.waitFor((m) => m.topic === "s20/sock1" && m.retain, "state");
+    const first = await sub.waitFor((m) => m.topic === "s20/sock1", "state");
     const state = stateOf(first.payload);
     assert.equal(state.state, "OFF");
     assert.equal(state.mac, emulator.mac);
@@ -200,7 +200,7 @@ Deno.test({
     await using s = await setup();
     const topic = `homeassistant/switch/s20/${macHex(s.rig.emulators[0]!.mac)}_switch/config`;
     await using sub = await s.broker.sub("homeassistant/+/s20/+/config");
-    await sub.waitFor((m) => m.topic === topic && m.retain, "retained config");
+    await sub.waitFor((m) => m.topic === topic, "config");
     const before = sub.on(topic).length;
     await s.broker.pub("homeassistant/status", "online");
     await sub.waitFor(

@@ -39,7 +39,8 @@ Deno.test({
     await using sub = await broker.sub("s20/#", "homeassistant/#");
     const daemon = await startDaemon(["serve", ...NET, "--config", `${dir.path}/config.yaml`]);
     try {
-      const state = await sub.waitFor((m) => m.topic === "s20/desk", "desk state");
+      // The daemon reads every socket before it publishes; give a loaded machine time.
+      const state = await sub.waitFor((m) => m.topic === "s20/desk", "desk state", 20_000);
       assert.equal(JSON.parse(state.payload).mac, "ac:cf:23:00:a3:02");
       await sub.waitFor((m) => m.topic === "s20/hall", "hall state");
       await sub.waitFor(
@@ -86,31 +87,7 @@ Deno.test({
     );
     await Deno.writeTextFile(`${dir.path}/config.yaml`, "sockets: {}\n");
     await using sub = await broker.sub("kitchen/#", "homeassistant/#");
-    const daemon = await startDaemon(
-      [
-        "schedule",
-        "run",
-        file,
-        ...net(BLOCK + 1),
-        "--config",
-        `${dir.path}/config.yaml`,
-        "--mqtt",
-        broker.url,
-        "--mqtt-password-file",
-        `${dir.path}/pw`,
-      ],
-      { S20_MQTT_BASE: "unused" },
-    ).catch((error) => error as Error);
-    // The password file is missing: a usage error naming the flag, before anything starts.
-    assert.ok(daemon instanceof Error);
-    assert.match(daemon.message, /--mqtt-password-file: cannot read the password file/);
-
-    await Deno.writeTextFile(`${dir.path}/pw`, broker.password);
-    await Deno.writeTextFile(
-      `${dir.path}/config.yaml`,
-      `sockets: {}\nmqtt:\n  username: ${broker.username}\n  base_topic: kitchen\n`,
-    );
-    const running = await startDaemon([
+    const args = [
       "schedule",
       "run",
       file,
@@ -121,7 +98,18 @@ Deno.test({
       broker.url,
       "--mqtt-password-file",
       `${dir.path}/pw`,
-    ]);
+    ];
+    const daemon = await startDaemon(args).catch((error) => error as Error);
+    // The password file is missing: a usage error naming the flag, before anything starts.
+    assert.ok(daemon instanceof Error);
+    assert.match(daemon.message, /--mqtt-password-file: cannot read the password file/);
+
+    await Deno.writeTextFile(`${dir.path}/pw`, broker.password);
+    await Deno.writeTextFile(
+      `${dir.path}/config.yaml`,
+      `sockets: {}\nmqtt:\n  username: ${broker.username}\n  base_topic: kitchen\n`,
+    );
+    const running = await startDaemon(args);
     try {
       const state = await sub.waitFor(
         (m) => m.topic === "kitchen/porch" && JSON.parse(m.payload).next_event !== undefined,
