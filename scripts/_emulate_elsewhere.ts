@@ -69,3 +69,30 @@ export function peakRssMb(): number {
   const kb = Number(/VmHWM:\s+(\d+) kB/.exec(Deno.readTextFileSync("/proc/self/status"))?.[1] ?? 0);
   return kb / 1024;
 }
+
+/** CPU time (ms) and peak RSS (MB) of process `pid` so far (Linux). */
+export function procStats(pid: number): { cpuMs: number; peakRssMb: number } {
+  // Fields 14 and 15 of /proc/PID/stat are user and system time in clock ticks (100 Hz).
+  const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const cpuMs = (Number(fields[11]) + Number(fields[12])) * 10;
+  const status = Deno.readTextFileSync(`/proc/${pid}/status`);
+  const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
+  return { cpuMs, peakRssMb: kb / 1024 };
+}
+
+/** Waits until `s20 serve` (the `child`) serves its Unix socket at `path`. */
+export async function waitForSocket(path: string, child: Deno.ChildProcess): Promise<void> {
+  let exited = false;
+  child.status.then(() => (exited = true));
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await Deno.lstat(path)).isSocket) return;
+    } catch {
+      // Not yet.
+    }
+    if (exited) throw new Error("s20 serve exited before serving");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`no socket at ${path} after 6 s`);
+}

@@ -23,7 +23,9 @@ import {
   emulateElsewhere,
   INSTANT,
   percentile,
+  procStats,
   TIMING_LABEL,
+  waitForSocket,
 } from "./_emulate_elsewhere.ts";
 
 const { values } = parseArgs({
@@ -40,31 +42,6 @@ const clients = Number(values.clients);
 const SOCKETS = 50;
 
 /** Reads a `/proc/PID` figure: CPU milliseconds used, or peak RSS in MB. */
-function procStats(pid: number): { cpuMs: number; peakRssMb: number } {
-  // Fields 14 and 15 of /proc/PID/stat are user and system time in clock ticks (100 Hz).
-  const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  const cpuMs = (Number(fields[11]) + Number(fields[12])) * 10;
-  const status = Deno.readTextFileSync(`/proc/${pid}/status`);
-  const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
-  return { cpuMs, peakRssMb: kb / 1024 };
-}
-
-async function waitFor(path: string, child: Deno.ChildProcess): Promise<void> {
-  let exited = false;
-  child.status.then(() => (exited = true));
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await Deno.lstat(path)).isSocket) return;
-    } catch {
-      // Not yet.
-    }
-    if (exited) throw new Error("s20 serve exited before serving");
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`no socket at ${path} after 6 s`);
-}
-
 /**
  * A seeded choice of socket per request (xorshift), so clients do not march over the sockets in
  * step, each waiting out the previous one's pause after `cl`.
@@ -137,7 +114,7 @@ async function main(): Promise<void> {
     stderr: "inherit",
   }).spawn();
   try {
-    await waitFor(socketPath, daemon);
+    await waitForSocket(socketPath, daemon);
     const targets = emulated.sockets.map((s: Emulated) => `${s.mac}@${s.address}`);
     // Warm-up: every socket subscribed and every handle made before the clock starts.
     await clientLoop(socketPath, targets, 0, performance.now() + 1000);

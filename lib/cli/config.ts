@@ -28,7 +28,8 @@ export interface Alias {
   readonly source: string;
 }
 
-function expandHome(path: string, io: CliIo): string {
+/** `~/…` → `$HOME/…`. */
+export function expandHome(path: string, io: CliIo): string {
   return path.startsWith("~/") ? `${io.env("HOME") ?? ""}${path.slice(1)}` : path;
 }
 
@@ -84,6 +85,8 @@ export interface CliConfig {
   readonly targets: string[];
   /** The schedule file (`--schedule`, or `schedule:` of the config file), if any. */
   readonly schedule: string | null;
+  /** The `mqtt:` section as written and the file it is in (read by `cli/mqtt_config.ts`). */
+  readonly mqtt?: { readonly section: unknown; readonly file: string };
 }
 
 /** Loads aliases and targets from the config file (if any) and schedule files. */
@@ -101,6 +104,7 @@ export function loadConfig(
     ? "S20_CONFIG"
     : null;
   let scheduleFromConfig: string | undefined;
+  let mqtt: CliConfig["mqtt"];
   if (path) {
     const text = readText(expandHome(path, io), "config file");
     if (text === null && named !== null) {
@@ -112,9 +116,15 @@ export function loadConfig(
       for (const [alias, fields] of read.sockets) aliases.set(alias, { ...fields, source: path });
       if (read.schedule !== undefined) scheduleFromConfig = expandHome(read.schedule, io);
       targets.push(...read.targets);
+      if (read.mqtt !== undefined) mqtt = { section: read.mqtt, file: path };
     }
   }
   const schedule = options.schedule ?? scheduleFromConfig;
   if (schedule) scheduleAliases(expandHome(schedule, io), aliases);
-  return { aliases, targets, schedule: schedule ? expandHome(schedule, io) : null };
+  return {
+    aliases,
+    targets,
+    schedule: schedule ? expandHome(schedule, io) : null,
+    ...(mqtt ? { mqtt } : {}),
+  };
 }

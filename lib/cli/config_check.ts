@@ -23,10 +23,12 @@ export interface ConfigRead {
   readonly sockets: Map<string, AliasFields>;
   readonly schedule: string | undefined;
   readonly targets: string[];
+  /** The `mqtt:` section as plain values, checked by `mqtt_config.ts` when a bridge starts. */
+  readonly mqtt: unknown;
   readonly issues: ScheduleIssue[];
 }
 
-const TOP_KEYS = ["sockets", "schedule", "targets"];
+const TOP_KEYS = ["sockets", "schedule", "targets", "mqtt"];
 const SOCKET_KEYS = ["mac", "ip", "name"];
 // The socket stores its name in 16 bytes (docs/protocol.md#table-4); a longer one never matches.
 const NAME_BYTES = 16;
@@ -48,6 +50,7 @@ export function checkConfig(text: string, file: string): ConfigRead {
   const source = new YamlSource(text, file);
   const read = { sockets: new Map<string, AliasFields>(), targets: [] as string[] };
   let schedule: string | undefined;
+  let mqtt: unknown = undefined;
   const root = source.asMap(source.root);
   if (root === null && source.root !== null && source.issues.length === 0) {
     source.report(
@@ -60,15 +63,17 @@ export function checkConfig(text: string, file: string): ConfigRead {
     if (key === "sockets") readSockets(source, value, keyNode, read.sockets);
     else if (key === "schedule") schedule = readSchedulePath(source, value, keyNode);
     else if (key === "targets") readTargets(source, value, keyNode, read.targets);
-    else {
+    else if (key === "mqtt") {
+      mqtt = (value as { toJSON?: () => unknown } | null)?.toJSON?.() ?? null;
+    } else {
       source.report(
         keyNode,
         `unknown key '${key}'${didYouMean(key, TOP_KEYS)}; a config file has sockets, ` +
-          "schedule and targets",
+          "schedule, targets and mqtt",
       );
     }
   }
-  return { ...read, schedule, issues: source.allIssues() };
+  return { ...read, schedule, mqtt, issues: source.allIssues() };
 }
 
 function readSockets(

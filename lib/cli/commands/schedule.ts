@@ -17,7 +17,9 @@ import { SchedulerDaemon } from "../../scheduler/daemon.ts";
 import { formatLogJson, formatLogText } from "../../scheduler/log_entry.ts";
 import { timerWhen } from "../../client/timer_spec.ts";
 import type { ApiServer } from "../../api/server.ts";
+import type { MqttBridge } from "../../mqtt/bridge.ts";
 import { announceApi, API_OPTIONS, startApiFromFlags, untilStopped } from "./serve.ts";
+import { MQTT_OPTIONS, planMqtt, startMqtt } from "./_mqtt.ts";
 
 /** Reads and checks a schedule file; prints every issue and throws a usage error if any. */
 export function readSchedule(_ctx: CommandContext, file: string): Schedule {
@@ -235,6 +237,7 @@ const runCommand: CommandSpec = {
   positionals: FILE,
   options: {
     ...API_OPTIONS,
+    ...MQTT_OPTIONS,
     "no-api": {
       type: "boolean",
       description: "serve no API (other s20 commands then cannot reach the sockets)",
@@ -263,7 +266,9 @@ const runCommand: CommandSpec = {
       throw new UsageError("--log-format must be 'text' or 'json'", "schedule run");
     }
     const statePath = ctx.string("state") ?? `${file.replace(/\.ya?ml$/i, "")}.state.json`;
-    const controller = ctx.client(socketAddresses(schedule));
+    const mqtt = planMqtt(ctx, file);
+    const client = ctx.client(socketAddresses(schedule));
+    const controller = mqtt ? mqtt.tracker.wrap(client) : client;
     const daemon = new SchedulerDaemon({
       file,
       schedule,
@@ -283,6 +288,7 @@ const runCommand: CommandSpec = {
     const api: ApiServer | null = ctx.bool("no-api")
       ? null
       : await startApiFromFlags(ctx, controller, daemon);
+    let bridge: MqttBridge | null = null;
     const hangup = () => void daemon.reload();
     try {
       Deno.addSignalListener("SIGHUP", hangup);
@@ -292,8 +298,10 @@ const runCommand: CommandSpec = {
     try {
       if (api) announceApi(ctx, api, controller, { json: false });
       await daemon.start();
+      bridge = mqtt ? await startMqtt(ctx, mqtt, controller, { daemon, schedule: file }) : null;
       await untilStopped(ctx.io.signal);
     } finally {
+      await bridge?.close();
       try {
         Deno.removeSignalListener("SIGHUP", hangup);
       } catch {

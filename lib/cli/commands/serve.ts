@@ -9,6 +9,7 @@ import { S20Client } from "../../client/client.ts";
 import type { Controller } from "../../client/controller.ts";
 import { type ApiServer, type ScheduleSource, startApiServer } from "../../api/server.ts";
 import { formatAddress } from "../../transport/address.ts";
+import { MQTT_OPTIONS, planMqtt, startMqtt } from "./_mqtt.ts";
 
 /** The flags of the API, for `serve` and `schedule run`. */
 export const API_OPTIONS: Readonly<Record<string, OptionSpec>> = {
@@ -124,18 +125,23 @@ export const serveCommand: CommandSpec = {
     "s20 serve",
     "s20 serve --socket /tmp/s20.sock   # then: S20_DAEMON=/tmp/s20.sock s20 status desk",
     "s20 serve --listen 127.0.0.1:8420 --json",
+    "s20 serve --mqtt mqtt://broker.lan:1883 --mqtt-password-file ~/.config/s20/mqtt.password",
   ],
   network: true,
   ownsPort: true,
   positionals: { max: 0 },
-  options: API_OPTIONS,
+  options: { ...API_OPTIONS, ...MQTT_OPTIONS },
   async run(ctx) {
-    const controller = ctx.client();
+    const mqtt = planMqtt(ctx);
+    // With a bridge, every switch through this daemon is tracked, to tell button presses apart.
+    const controller = mqtt ? mqtt.tracker.wrap(ctx.client()) : ctx.client();
     const api = await startApiFromFlags(ctx, controller);
+    const bridge = mqtt ? await startMqtt(ctx, mqtt, controller) : null;
     try {
       announceApi(ctx, api, controller, { json: true });
       await untilStopped(ctx.io.signal);
     } finally {
+      await bridge?.close();
       await api.close();
     }
   },
