@@ -19,7 +19,8 @@ const MAX_COUNTDOWN_SECONDS = 0xffff;
  * @example Auto-off arms a countdown at switch-on
  * ```ts
  * import { type CountdownState, EmulatedDevice } from "@s20/s20/emulator";
- * import { factorySocketData, VirtualClock } from "@s20/s20";
+ * import { factorySocketData } from "@s20/s20";
+ * import { VirtualClock } from "@s20/s20/time";
  * import assert from "node:assert/strict";
  *
  * const clock = new VirtualClock({ start: "2026-01-01T12:00:00Z" });
