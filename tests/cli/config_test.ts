@@ -33,7 +33,7 @@ Deno.test("an unknown config key is exit 2 at its place with the key it probably
   assert.ok(
     err.includes(
       `${path}:3:1: unknown key 'target' (did you mean 'targets'?); a config file has sockets, ` +
-        "schedule and targets",
+        "schedule, targets and mqtt",
     ),
     err,
   );

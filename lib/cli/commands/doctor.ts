@@ -66,11 +66,6 @@ export const doctorCommand: CommandSpec = {
     const findings: string[] = [];
     const interfaces = ipv4Interfaces();
     const lan = interfaces.filter((i) => !isLoopback(i.address));
-    if (lan.length === 0) {
-      findings.push(
-        "This computer has no IPv4 network besides loopback: connect it to the network the sockets are on.",
-      );
-    }
     const bind = ctx.string("hostname") ?? "0.0.0.0";
     const port = integerFlag(ctx.string("port"), "port", 0, 65535) ?? 10000;
     let portFree = true;
@@ -153,6 +148,12 @@ export const doctorCommand: CommandSpec = {
             "or they may not be paired with this Wi-Fi yet ('s20 pair').",
         );
       }
+    }
+    // Only loopback is a problem only when nothing answered there (an emulator lives on loopback).
+    if (lan.length === 0 && discovered.length === 0) {
+      findings.unshift(
+        "This computer has no IPv4 network besides loopback: connect it to the network the sockets are on.",
+      );
     }
     const problems = findings.length;
     if (problems === 0) findings.push(`All good: ${discovered.length} socket(s) answered.`);
