@@ -10,6 +10,7 @@ Deno.test("mod.ts exports exactly the documented API", async () => {
     "DecodeError",
     "DeviceNotFoundError",
     "DeviceTimeoutError",
+    "ERROR_CODES",
     "ICONS",
     "Mac",
     "NTP_UNIX_OFFSET_SECONDS",

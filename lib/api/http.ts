@@ -5,7 +5,7 @@
  */
 import { DeviceNotFoundError, DeviceTimeoutError, S20Error } from "../errors.ts";
 import { wholeNumberIn } from "../util/whole_number.ts";
-import { errorBody } from "./wire.ts";
+import { errorBody } from "../error_json.ts";
 
 /** The largest request body taken. */
 const MAX_BODY_BYTES = 64 * 1024;

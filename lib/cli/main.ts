@@ -19,7 +19,7 @@ import type { CliIo } from "./io.ts";
 import { Output } from "./output.ts";
 import { addressesOf, resolveTargets } from "./resolve.ts";
 import { EXIT, TimerNotFoundError, UsageError } from "./usage_error.ts";
-import { errorJson } from "./error_json.ts";
+import { errorJson } from "../error_json.ts";
 
 /** The version `s20 --version` prints (kept equal to deno.json's by a test). */
 export const VERSION = "0.1.0";

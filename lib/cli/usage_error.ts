@@ -1,12 +1,12 @@
 import { S20Error } from "../errors.ts";
 
-/** A mistake in the command line: exit code 2, usage shown. Anything else is not the user's. */
-export class UsageError extends Error {
+/** A mistake in the command line (code `USAGE`): exit code 2, usage shown. */
+export class UsageError extends S20Error {
   /** The command whose usage to show, if any. */
   readonly command: string | undefined;
 
   constructor(message: string, command?: string) {
-    super(message);
+    super("USAGE", message);
     this.name = "UsageError";
     this.command = command;
   }
