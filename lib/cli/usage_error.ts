@@ -23,7 +23,7 @@ export class TimerNotFoundError extends S20Error {
   }
 }
 
-/** Exit codes, documented in `s20 --help`. */
+/** Exit codes, documented in `s20 --help`; an error's comes from its code in `ERROR_CODES`. */
 export const EXIT = {
   ok: 0,
   /** A socket answered wrongly or not at all, or the network failed. */
