@@ -36,7 +36,6 @@ export interface ScheduleSource {
 /** The 404 of a daemon that runs no schedule. */
 export function noSchedule(): HttpError {
   return new HttpError(
-    404,
     "NO_SCHEDULE",
     "This daemon runs no schedule (it is 's20 serve'); run 's20 schedule run FILE' for one",
   );
@@ -83,7 +82,7 @@ export async function scheduleRequest(
   allow(method, ["GET"]);
   const schedule = scheduler.schedule;
   if (!schedule) {
-    throw new HttpError(503, "NOT_READY", "The schedule is not loaded yet; try again shortly");
+    throw new HttpError("NOT_READY", "The schedule is not loaded yet; try again shortly");
   }
   const days = integerParam(url.searchParams.get("days"), "days", 1, 3660) ?? 7;
   const capacity = integerParam(url.searchParams.get("capacity"), "capacity", 0, 255) ?? 32;
@@ -91,7 +90,7 @@ export async function scheduleRequest(
     Temporal.Instant.fromEpochMilliseconds(clock.now()).toZonedDateTimeISO(schedule.timezone)
       .toPlainDate().toString();
   if (!/^\d{4}-\d{2}-\d{2}$/.test(from)) {
-    throw new HttpError(400, "INVALID_VALUE", "'from' must be a date as YYYY-MM-DD");
+    throw new HttpError("INVALID_VALUE", "'from' must be a date as YYYY-MM-DD");
   }
   // Temporal instants serialise as UTC ISO 8601, as in `s20 schedule plan --json`.
   return jsonResponse(200, plan(schedule, { from, days, capacity }));
