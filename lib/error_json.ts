@@ -32,9 +32,16 @@ export function errorCodeOf(error: unknown): ErrorCode {
   return "INTERNAL";
 }
 
-/** The JSON form of an error: `{"error": {"code", "message", …details}}`. */
-export function errorJson(error: unknown): ErrorJson {
-  const message = error instanceof Error ? error.message : String(error);
+/**
+ * The JSON form of an error: `{"error": {"code", "message", …details}}`.
+ *
+ * @param error Any error.
+ * @param message The message, when the caller words it its own way (the CLI does schedules').
+ */
+export function errorJson(
+  error: unknown,
+  message = error instanceof Error ? error.message : String(error),
+): ErrorJson {
   const details: Record<string, unknown> = {};
   if (error instanceof DeviceTimeoutError) {
     Object.assign(details, { mac: error.mac, command: error.command, attempts: error.attempts });

@@ -17,7 +17,7 @@ import { commandHelp, topHelp } from "./help.ts";
 import type { CliIo } from "./io.ts";
 import { Output } from "./output.ts";
 import { addressesOf, resolveTargets } from "./resolve.ts";
-import { EXIT, UsageError } from "./usage_error.ts";
+import { errorText, EXIT, UsageError } from "./usage_error.ts";
 import { errorCodeOf, errorJson } from "../error_json.ts";
 
 /** The version `s20 --version` prints (kept equal to deno.json's by a test). */
@@ -199,9 +199,9 @@ export async function main(
       // Not a device failure we know: a bug. Keep the stack for the report.
       io.stderr(`s20: internal error: ${error instanceof Error ? error.stack : String(error)}\n`);
     }
-    if (json) io.stdout(JSON.stringify(errorJson(error)) + "\n");
+    const message = errorText(error);
+    if (json) io.stdout(JSON.stringify(errorJson(error, message)) + "\n");
     else {
-      const message = error instanceof Error ? error.message : String(error);
       io.stderr(`s20: ${out.red("error")}: ${message}\n`);
       if (error instanceof UsageError) {
         io.stderr(

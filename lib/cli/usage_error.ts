@@ -1,4 +1,5 @@
 import { S20Error } from "../errors.ts";
+import { formatIssues, ScheduleError } from "../schedule/schedule_error.ts";
 
 /** A mistake in the command line (code `USAGE`): exit code 2, usage shown. */
 export class UsageError extends S20Error {
@@ -21,6 +22,19 @@ export class TimerNotFoundError extends S20Error {
     super("TIMER_NOT_FOUND", message);
     this.name = "TimerNotFoundError";
   }
+}
+
+/**
+ * What the CLI says for an error: its message, except that a schedule's issues come under a
+ * count that names the file (`3 errors in s.yaml:`), the form `s20 schedule check` prints.
+ */
+export function errorText(error: unknown): string {
+  if (error instanceof ScheduleError) {
+    const n = error.issues.length;
+    const file = error.issues[0]?.file ?? "the schedule";
+    return `${n} error${n === 1 ? "" : "s"} in ${file}:\n${formatIssues(error.issues)}`;
+  }
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** Exit codes, documented in `s20 --help`; an error's comes from its code in `ERROR_CODES`. */

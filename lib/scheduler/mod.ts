@@ -4,12 +4,7 @@
  *
  * @module
  */
-export {
-  type DaemonOptions,
-  type DaemonStatus,
-  ScheduleIssuesError,
-  SchedulerDaemon,
-} from "./daemon.ts";
+export { type DaemonOptions, type DaemonStatus, SchedulerDaemon } from "./daemon.ts";
 export { formatLogJson, formatLogText, type LogEntry, type LogKind } from "./log_entry.ts";
 export {
   MAX_SKEW_MS,
