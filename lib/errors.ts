@@ -75,7 +75,7 @@ export const ERROR_CODES = {
   FILE_INVALID: {
     exit: 2,
     http: 422,
-    summary: "a schedule, config or state file that is not a regular file, too large, or not UTF-8",
+    summary: "a schedule or config file that is not a regular file, too large, or not UTF-8",
   },
   SCHEDULE_INVALID: {
     exit: 2,
