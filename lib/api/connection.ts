@@ -8,7 +8,7 @@ import { DaemonUnavailableError } from "./errors.ts";
 import type { DaemonEndpoint } from "./locate.ts";
 import { currentUid } from "./paths.ts";
 import { checkPrivate } from "./private_files.ts";
-import { errorFromBody } from "./wire.ts";
+import { errorFromJson } from "../error_json.ts";
 
 /** Query values: one, several (repeated), or absent. */
 export type Query = Readonly<Record<string, string | number | readonly string[] | undefined>>;
@@ -165,7 +165,7 @@ export class ApiConnection {
         throw new S20Error("DAEMON_PROTOCOL", `The s20 daemon at ${this.label} sent no JSON`);
       }
       options.onBody?.(json);
-      if (!response.ok) throw errorFromBody(json);
+      if (!response.ok) throw errorFromJson(json);
       return json;
     } finally {
       clearTimeout(timer);
@@ -208,7 +208,7 @@ export class ApiConnection {
       }
       if (!response.ok) {
         const json = await response.json().catch(() => null);
-        throw response.status === 401 ? tokenRefused(label) : errorFromBody(json);
+        throw response.status === 401 ? tokenRefused(label) : errorFromJson(json);
       }
       const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
       let buffer = "";

@@ -22,7 +22,8 @@ import {
 } from "./limits.ts";
 import type { DaemonEndpoint } from "./locate.ts";
 import type { KnownSocket } from "./socket_directory.ts";
-import { discoveredFromJson, errorFromBody, eventFromJson, type SocketMeta } from "./wire.ts";
+import { errorFromJson } from "../error_json.ts";
+import { discoveredFromJson, eventFromJson, type SocketMeta } from "./wire.ts";
 
 /**
  * Options for {@linkcode DaemonClient}: where the daemon is (its socket `path`, or `url` and
@@ -255,7 +256,7 @@ export class DaemonClient implements Controller {
     try {
       for await (const line of stream) {
         const item = line as { socket?: unknown; probeError?: unknown; error?: unknown };
-        if (item.error !== undefined) throw errorFromBody(line);
+        if (item.error !== undefined) throw errorFromJson(line);
         if (item.probeError !== undefined) {
           const p = item.probeError as { hostname: string; port: number; message: string };
           onProbeError?.({ hostname: p.hostname, port: p.port }, new NetworkError(p.message));

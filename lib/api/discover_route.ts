@@ -7,7 +7,8 @@ import type { DiscoveredSocket } from "../client/types.ts";
 import type { Controller } from "../client/controller.ts";
 import { parseTarget } from "../client/targets.ts";
 import { integerParam } from "./http.ts";
-import { discoveredToJson, errorBody } from "./wire.ts";
+import { errorBody } from "../error_json.ts";
+import { discoveredToJson } from "./wire.ts";
 
 /**
  * Starts a discovery for the request's `timeout` and `target`s; `signal` stops it, and

@@ -3,30 +3,30 @@
  * numbers checked, and errors turned into statuses. Request bodies are never echoed (one may
  * hold a remote password).
  */
-import { DeviceNotFoundError, DeviceTimeoutError, S20Error } from "../errors.ts";
+import { ERROR_CODES, type ErrorCode, S20Error } from "../errors.ts";
 import { wholeNumberIn } from "../util/whole_number.ts";
-import { errorBody } from "./wire.ts";
+import { errorBody, errorCodeOf, errorJson } from "../error_json.ts";
 
 /** The largest request body taken. */
 const MAX_BODY_BYTES = 64 * 1024;
 
-/** A request the daemon refuses before doing anything: bad JSON, unknown path, wrong method. */
-export class HttpError extends Error {
+/**
+ * A request the daemon refuses before doing anything: bad JSON, unknown path, wrong method. Its
+ * status is its code's in `ERROR_CODES` unless the refusal needs a finer one (405, 413).
+ */
+export class HttpError extends S20Error {
   readonly status: number;
-  readonly code: string;
   readonly headers: Readonly<Record<string, string>>;
 
   constructor(
-    status: number,
-    code: string,
+    code: ErrorCode,
     message: string,
-    headers: Readonly<Record<string, string>> = {},
+    options: { readonly status?: number; readonly headers?: Readonly<Record<string, string>> } = {},
   ) {
-    super(message);
+    super(code, message);
     this.name = "HttpError";
-    this.status = status;
-    this.code = code;
-    this.headers = headers;
+    this.status = options.status ?? ERROR_CODES[code].http;
+    this.headers = options.headers ?? {};
   }
 }
 
@@ -46,37 +46,16 @@ export function jsonResponse(
   });
 }
 
-/** The HTTP status of an error, by what went wrong (the CLI's exit codes, in HTTP). */
+/** The HTTP status of an error: its code's in `ERROR_CODES` (the CLI's exit codes, in HTTP). */
 export function statusOf(error: unknown): number {
-  if (error instanceof HttpError) return error.status;
-  if (error instanceof DeviceNotFoundError) return 404;
-  if (error instanceof DeviceTimeoutError) return 504;
-  if (error instanceof S20Error) {
-    switch (error.code) {
-      case "REQUEST_TIMEOUT":
-        return 504;
-      case "SCHEDULE_INVALID":
-        return 422;
-      case "DAEMON_STOPPING":
-      case "CLIENT_CLOSED":
-        return 503;
-      default:
-        return 502;
-    }
-  }
-  if (error instanceof TypeError || error instanceof RangeError) return 400;
-  return 500;
+  return error instanceof HttpError ? error.status : ERROR_CODES[errorCodeOf(error)].http;
 }
 
 /** The answer for an error; anything unexpected is reported as internal, without detail. */
 export function errorResponse(error: unknown, extra: Record<string, unknown> = {}): Response {
   const status = statusOf(error);
   if (error instanceof HttpError) {
-    return jsonResponse(
-      status,
-      { error: { code: error.code, message: error.message } },
-      error.headers,
-    );
+    return jsonResponse(status, errorJson(error), error.headers);
   }
   if (status === 500) {
     return jsonResponse(500, {
@@ -94,7 +73,9 @@ export function errorResponse(error: unknown, extra: Record<string, unknown> = {
 export async function readJson(request: Request): Promise<Record<string, unknown>> {
   if (!request.body) return {};
   const tooLarge = () =>
-    new HttpError(413, "USAGE", `Request bodies are limited to ${MAX_BODY_BYTES} bytes`);
+    new HttpError("USAGE", `Request bodies are limited to ${MAX_BODY_BYTES} bytes`, {
+      status: 413,
+    });
   const declared = Number(request.headers.get("content-length") ?? NaN);
   if (declared > MAX_BODY_BYTES) {
     await request.body.cancel();
@@ -115,10 +96,10 @@ export async function readJson(request: Request): Promise<Record<string, unknown
     value = JSON.parse(text);
   } catch {
     // JSON.parse's message quotes the input, and the input may be a password.
-    throw new HttpError(400, "USAGE", "Cannot parse the request body: it is not valid JSON");
+    throw new HttpError("USAGE", "Cannot parse the request body: it is not valid JSON");
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new HttpError(400, "USAGE", "The request body must be a JSON object");
+    throw new HttpError("USAGE", "The request body must be a JSON object");
   }
   return value as Record<string, unknown>;
 }
@@ -137,11 +118,7 @@ export function integerParam(
   if (text === null) return undefined;
   const n = wholeNumberIn(text, min, max);
   if (n === null) {
-    throw new HttpError(
-      400,
-      "INVALID_VALUE",
-      `'${name}' must be a whole number from ${min} to ${max}`,
-    );
+    throw new HttpError("INVALID_VALUE", `'${name}' must be a whole number from ${min} to ${max}`);
   }
   return n;
 }

@@ -10,6 +10,8 @@
  * is closed to make room: half-open and slow clients go first, and a caller who sends its
  * request at once is served.
  */
+import { errorJson } from "../error_json.ts";
+import { S20Error } from "../errors.ts";
 import { BadRequest, headEnd, parseHead, type RequestHead, responseHead } from "./http1.ts";
 import { type ConnectionLimits, MAX_HEAD_BYTES } from "./limits.ts";
 
@@ -364,7 +366,7 @@ class HttpConnection {
 
   async #answerBadRequest(status: number, message: string): Promise<void> {
     const body = encoder.encode(
-      JSON.stringify({ error: { code: "USAGE", message } }) + "\n",
+      JSON.stringify(errorJson(new S20Error("USAGE", message))) + "\n",
     );
     const head = responseHead(
       status,

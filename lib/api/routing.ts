@@ -4,8 +4,9 @@ import { HttpError } from "./http.ts";
 /** Throws 405 (with `Allow`) unless `method` is one of `allowed`. */
 export function allow(method: string, allowed: readonly string[]): void {
   if (!allowed.includes(method)) {
-    throw new HttpError(405, "USAGE", `Use ${allowed.join(" or ")} here`, {
-      allow: allowed.join(", "),
+    throw new HttpError("USAGE", `Use ${allowed.join(" or ")} here`, {
+      status: 405,
+      headers: { allow: allowed.join(", ") },
     });
   }
 }
@@ -14,7 +15,6 @@ export function allow(method: string, allowed: readonly string[]): void {
 export function notFound(method: string, path: string): HttpError {
   const shown = path.length > 120 ? `${path.slice(0, 120)}…` : path;
   return new HttpError(
-    404,
     "NOT_FOUND",
     `No such endpoint: ${method} ${shown}; GET /v1 lists them`,
   );

@@ -36,7 +36,6 @@ export interface ScheduleSource {
 /** The 404 of a daemon that runs no schedule. */
 export function noSchedule(): HttpError {
   return new HttpError(
-    404,
     "NO_SCHEDULE",
     "This daemon runs no schedule (it is 's20 serve'); run 's20 schedule run FILE' for one",
   );
@@ -107,7 +106,7 @@ async function reloadResponse(scheduler: ScheduleSource): Promise<Response> {
 function planResponse(scheduler: ScheduleSource, clock: Clock, url: URL): Response {
   const schedule = scheduler.schedule;
   if (!schedule) {
-    throw new HttpError(503, "NOT_READY", "The schedule is not loaded yet; try again shortly");
+    throw new HttpError("NOT_READY", "The schedule is not loaded yet; try again shortly");
   }
   const days = integerParam(url.searchParams.get("days"), "days", 1, 3660) ?? 7;
   const capacity = integerParam(url.searchParams.get("capacity"), "capacity", 0, 255) ?? 32;
@@ -115,7 +114,7 @@ function planResponse(scheduler: ScheduleSource, clock: Clock, url: URL): Respon
     Temporal.Instant.fromEpochMilliseconds(clock.now()).toZonedDateTimeISO(schedule.timezone)
       .toPlainDate().toString();
   if (!/^\d{4}-\d{2}-\d{2}$/.test(from)) {
-    throw new HttpError(400, "INVALID_VALUE", "'from' must be a date as YYYY-MM-DD");
+    throw new HttpError("INVALID_VALUE", "'from' must be a date as YYYY-MM-DD");
   }
   // Temporal instants serialise as UTC ISO 8601, as in `s20 schedule plan --json`.
   return jsonResponse(200, plan(schedule, { from, days, capacity }));

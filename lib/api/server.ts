@@ -317,10 +317,9 @@ class DaemonApi implements ApiServer {
         const given = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get("authorization") ?? "")?.[1];
         if (given === undefined || !sameSecret(given, token)) {
           throw new HttpError(
-            401,
             "UNAUTHORIZED",
             "Missing or wrong token: send 'Authorization: Bearer TOKEN' with the token from the daemon's token file",
-            { "www-authenticate": "Bearer" },
+            { headers: { "www-authenticate": "Bearer" } },
           );
         }
       }
@@ -338,7 +337,7 @@ class DaemonApi implements ApiServer {
     try {
       segments = url.pathname.split("/").filter((s) => s !== "").map(decodeURIComponent);
     } catch {
-      throw new HttpError(400, "USAGE", "The path is not valid percent-encoding");
+      throw new HttpError("USAGE", "The path is not valid percent-encoding");
     }
     const [version, area, ...rest] = segments;
     if (version !== "v1") throw notFound(method, url.pathname);
@@ -565,7 +564,7 @@ class DaemonApi implements ApiServer {
     const asked = url.searchParams.getAll("source").flatMap((s) => s.split(",")).filter(Boolean);
     for (const source of asked) {
       if (source !== "socket" && source !== "schedule") {
-        throw new HttpError(400, "INVALID_VALUE", "'source' must be socket or schedule");
+        throw new HttpError("INVALID_VALUE", "'source' must be socket or schedule");
       }
       if (source === "schedule" && !this.#scheduler) throw noSchedule();
     }
@@ -573,7 +572,7 @@ class DaemonApi implements ApiServer {
     const format = url.searchParams.get("format") ??
       ((request.headers.get("accept") ?? "").includes("text/event-stream") ? "sse" : "ndjson");
     if (format !== "ndjson" && format !== "sse") {
-      throw new HttpError(400, "INVALID_VALUE", "'format' must be ndjson or sse");
+      throw new HttpError("INVALID_VALUE", "'format' must be ndjson or sse");
     }
     const kept = url.searchParams.getAll("keepalive").flatMap((s) => s.split(",")).filter(Boolean)
       .map((t) =>

@@ -1,17 +1,15 @@
 /**
  * The API's JSON forms of the client's values, both ways: bytes as hex, instants as ISO 8601
- * strings, errors as the CLI's `{ error: { code, message, … } }`. The daemon encodes, the
+ * strings (errors have their own module, `../error_json.ts`). The daemon encodes, the
  * `DaemonClient` decodes into the very types a direct client returns.
  */
 import type { SocketController } from "../client/controller.ts";
 import type { S20Event } from "../client/events.ts";
 import type { ClockReading, Countdown, DiscoveredSocket } from "../client/types.ts";
-import { ERROR_DETAILS, errorJson } from "../error_json.ts";
-import { DeviceNotFoundError, DeviceTimeoutError, NetworkError, S20Error } from "../errors.ts";
+import { daemonProtocolError as protocolError } from "../error_json.ts";
 import { fromHex, toHex } from "../protocol/hex.ts";
 import type { Mac } from "../protocol/mac.ts";
 import type { SocketData, TimerRecord } from "../protocol/records.ts";
-import { quoted } from "../util/quote.ts";
 
 /** What the daemon's handle on a socket knows; sent with every answer about that socket. */
 export interface SocketMeta {
@@ -31,11 +29,6 @@ export function socketMeta(socket: SocketController): SocketMeta {
     online: socket.online,
     lastKnownState: socket.lastKnownState,
   };
-}
-
-/** A malformed answer from the daemon (a version mismatch or a bug), never the user's fault. */
-function protocolError(what: string): S20Error {
-  return new S20Error("DAEMON_PROTOCOL", `The s20 daemon sent a malformed ${what}`);
 }
 
 function object(value: unknown, what: string): Record<string, unknown> {
@@ -183,52 +176,4 @@ export function eventFromJson(value: unknown): S20Event {
   };
   if (json.type === "announce") event.clock = dateOrNull(json.clock, "event");
   return event as unknown as S20Event;
-}
-
-/**
- * An error as the API's body: the CLI's JSON form plus the error's class name (so a client can
- * rebuild a `RangeError` as a `RangeError`).
- */
-export function errorBody(error: unknown): { error: Record<string, unknown> } {
-  const body = errorJson(error);
-  const name = error instanceof Error ? error.name : "Error";
-  return { error: { ...body.error, name } };
-}
-
-/** Rebuilds the error a direct client would have thrown from an API error body. */
-export function errorFromBody(value: unknown): Error {
-  const body = value !== null && typeof value === "object"
-    ? (value as { error?: unknown }).error
-    : undefined;
-  if (body === null || typeof body !== "object") return protocolError("error");
-  const e = body as Record<string, unknown>;
-  const code = typeof e.code === "string" ? e.code : "INTERNAL";
-  const message = typeof e.message === "string" ? e.message : "The s20 daemon failed";
-  switch (code) {
-    case "DEVICE_TIMEOUT":
-      return new DeviceTimeoutError(String(e.mac), String(e.command), Number(e.attempts));
-    case "DEVICE_NOT_FOUND": {
-      // A long target is not echoed (error_json.ts): the message, cut, is all there is.
-      if (typeof e.target !== "string") return new S20Error("DEVICE_NOT_FOUND", message);
-      const target = e.target;
-      const prefix = `Cannot find socket ${quoted(target)}: `;
-      return new DeviceNotFoundError(
-        target,
-        message.startsWith(prefix) ? message.slice(prefix.length) : message,
-      );
-    }
-    case "INVALID_VALUE":
-      return e.name === "RangeError" ? new RangeError(message) : new TypeError(message);
-    case "USAGE":
-      return new TypeError(message);
-    case "NETWORK_ERROR":
-      return new NetworkError(message);
-    default: {
-      const error = new S20Error(code, message);
-      for (const key of ERROR_DETAILS) {
-        if (e[key] !== undefined) Object.assign(error, { [key]: e[key] });
-      }
-      return error;
-    }
-  }
 }

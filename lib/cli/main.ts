@@ -4,10 +4,9 @@
  */
 import type { Controller } from "../client/controller.ts";
 import { openDaemon, openDirect } from "./backend.ts";
-import { DeviceNotFoundError, PortInUseError, S20Error } from "../errors.ts";
+import { ERROR_CODES, PortInUseError, S20Error } from "../errors.ts";
 import { findDaemon } from "../api/locate.ts";
 import { DaemonClient } from "../api/daemon_client.ts";
-import { DecodeError } from "../protocol/decode_error.ts";
 import { closest } from "../util/suggest.ts";
 import { type Clock, systemClock } from "../time/clock.ts";
 import { ipToNumber, isLoopback } from "../transport/ipv4.ts";
@@ -20,8 +19,8 @@ import type { CliIo } from "./io.ts";
 import { Output } from "./output.ts";
 import { addressesOf, resolveTargets } from "./resolve.ts";
 import { aliasFor } from "./names.ts";
-import { EXIT, TimerNotFoundError, UsageError } from "./usage_error.ts";
-import { errorJson } from "./error_json.ts";
+import { errorText, EXIT, UsageError } from "./usage_error.ts";
+import { errorCodeOf, errorJson } from "../error_json.ts";
 
 /** The version `s20 --version` prints (kept equal to deno.json's by a test). */
 export const VERSION = "0.1.0";
@@ -90,20 +89,6 @@ function permissionError(error: Error): S20Error {
       "daemon's Unix socket), or use the compiled binary",
     { cause: error },
   );
-}
-
-function exitCodeOf(error: unknown): number {
-  if (error instanceof UsageError || error instanceof DecodeError) return EXIT.usage;
-  if (error instanceof DeviceNotFoundError || error instanceof TimerNotFoundError) {
-    return EXIT.notFound;
-  }
-  if (error instanceof S20Error && error.code === "SCHEDULE_INVALID") return EXIT.usage;
-  // A schedule or config file that is not a regular file, too large, or not UTF-8.
-  if (error instanceof S20Error && error.code === "FILE_INVALID") return EXIT.usage;
-  if (error instanceof S20Error) return EXIT.device;
-  // The library throws TypeError/RangeError only for values it was given: the user's input.
-  if (error instanceof TypeError || error instanceof RangeError) return EXIT.usage;
-  return EXIT.device;
 }
 
 /**
@@ -245,17 +230,14 @@ export async function main(
     return code ?? EXIT.ok;
   } catch (caught) {
     const error = caught instanceof Deno.errors.NotCapable ? permissionError(caught) : caught;
-    const code = exitCodeOf(error);
-    if (
-      code === EXIT.device && !(error instanceof S20Error) &&
-      !(error instanceof Error && error.name === "AbortError")
-    ) {
+    const code = errorCodeOf(error);
+    if (code === "INTERNAL" && !(error instanceof Error && error.name === "AbortError")) {
       // Not a device failure we know: a bug. Keep the stack for the report.
       io.stderr(`s20: internal error: ${error instanceof Error ? error.stack : String(error)}\n`);
     }
-    if (json) io.stdout(JSON.stringify(errorJson(error)) + "\n");
+    const message = errorText(error);
+    if (json) io.stdout(JSON.stringify(errorJson(error, message)) + "\n");
     else {
-      const message = error instanceof Error ? error.message : String(error);
       io.stderr(`s20: ${out.red("error")}: ${message}\n`);
       if (error instanceof UsageError) {
         io.stderr(
@@ -268,7 +250,7 @@ export async function main(
         io.stderr(`The s20 daemon at ${daemon} owns it: drop --direct to go through it.\n`);
       }
     }
-    return code;
+    return ERROR_CODES[code].exit;
   } finally {
     if (client) await (client as Controller).close();
   }

@@ -1,12 +1,13 @@
 import { S20Error } from "../errors.ts";
+import { formatIssues, ScheduleError } from "../schedule/schedule_error.ts";
 
-/** A mistake in the command line: exit code 2, usage shown. Anything else is not the user's. */
-export class UsageError extends Error {
+/** A mistake in the command line (code `USAGE`): exit code 2, usage shown. */
+export class UsageError extends S20Error {
   /** The command whose usage to show, if any. */
   readonly command: string | undefined;
 
   constructor(message: string, command?: string) {
-    super(message);
+    super("USAGE", message);
     this.name = "UsageError";
     this.command = command;
   }
@@ -23,7 +24,20 @@ export class TimerNotFoundError extends S20Error {
   }
 }
 
-/** Exit codes, documented in `s20 --help`. */
+/**
+ * What the CLI says for an error: its message, except that a schedule's issues come under a
+ * count that names the file (`3 errors in s.yaml:`), the form `s20 schedule check` prints.
+ */
+export function errorText(error: unknown): string {
+  if (error instanceof ScheduleError) {
+    const n = error.issues.length;
+    const file = error.issues[0]?.file ?? "the schedule";
+    return `${n} error${n === 1 ? "" : "s"} in ${file}:\n${formatIssues(error.issues)}`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Exit codes, documented in `s20 --help`; an error's comes from its code in `ERROR_CODES`. */
 export const EXIT = {
   ok: 0,
   /** A socket answered wrongly or not at all, or the network failed. */

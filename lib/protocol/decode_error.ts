@@ -21,6 +21,8 @@ const MESSAGE_HEX_LIMIT = 96;
  * ```
  */
 export class DecodeError extends SyntaxError {
+  /** Its code in the table of error codes (`ERROR_CODES` in `errors.ts`), as an `S20Error` has. */
+  readonly code = "INVALID_PACKET" as const;
   /** Byte offset in the packet where decoding failed. */
   readonly offset: number;
   /** What is wrong, without the packet dump. */

@@ -12,7 +12,7 @@ import type { DiscoveryTarget, SocketTarget } from "../client/targets.ts";
 import { S20Error } from "../errors.ts";
 import { desiredState } from "../schedule/desired_state.ts";
 import type { Plan, PlannedEvent } from "../schedule/plan_types.ts";
-import { formatIssues, type ScheduleIssue } from "../schedule/schedule_error.ts";
+import { formatIssues, ScheduleError } from "../schedule/schedule_error.ts";
 import type { Schedule } from "../schedule/types.ts";
 import { type Clock, type ClockTimer, systemClock } from "../time/clock.ts";
 import type { LogEntry, LogKind } from "./log_entry.ts";
@@ -196,7 +196,7 @@ export class SchedulerDaemon {
    * events missed within their catch-up grace, and starts the timers. A state file that cannot
    * be read is moved aside and logged (`state-lost`), not fatal.
    *
-   * @throws {ScheduleFileError} If the file is not a valid schedule.
+   * @throws {ScheduleError} If the file is not a valid schedule.
    * @throws {S20Error} `STATE_UNREADABLE` if the state file can be neither read nor moved.
    */
   async start(): Promise<void> {
@@ -213,7 +213,7 @@ export class SchedulerDaemon {
     const schedule = this.#options.schedule
       ? { schedule: this.#options.schedule }
       : await this.#read();
-    if ("issues" in schedule) throw new ScheduleIssuesError(schedule.issues);
+    if ("issues" in schedule) throw new ScheduleError(schedule.issues);
     this.#startedAt = new Date(this.#clock.now());
     this.#log("started", `running ${this.#options.file} in ${schedule.schedule.timezone}`);
     await this.#install(schedule.schedule);
@@ -708,32 +708,4 @@ export class SchedulerDaemon {
 
 function describeRule(event: PlannedEvent): string {
   return event.ruleName ?? event.ruleId;
-}
-
-/**
- * A schedule file that does not validate when the daemon starts (`code: "SCHEDULE_INVALID"`).
- *
- * @example
- * ```ts
- * import { ScheduleIssuesError } from "@s20/s20/scheduler";
- *
- * const error = new ScheduleIssuesError([{ file: "s.yaml", line: 3, column: 5, message: "unknown socket 'lamp'" }]);
- * console.log(error.message);
- * ```
- */
-export class ScheduleIssuesError extends S20Error {
-  /** Every problem found in the file. */
-  readonly issues: readonly ScheduleIssue[];
-
-  /** Creates the error from the file's issues. */
-  constructor(issues: readonly ScheduleIssue[]) {
-    super(
-      "SCHEDULE_INVALID",
-      `${formatIssues(issues)}\n${issues.length} error${
-        issues.length === 1 ? "" : "s"
-      } in the schedule`,
-    );
-    this.name = "ScheduleIssuesError";
-    this.issues = issues;
-  }
 }

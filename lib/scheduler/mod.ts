@@ -8,12 +8,7 @@
  *
  * @module
  */
-export {
-  type DaemonOptions,
-  type DaemonStatus,
-  ScheduleIssuesError,
-  SchedulerDaemon,
-} from "./daemon.ts";
+export { type DaemonOptions, type DaemonStatus, SchedulerDaemon } from "./daemon.ts";
 export {
   formatLogJson,
   formatLogText,

@@ -7,7 +7,8 @@
  */
 import type { SocketController } from "../client/controller.ts";
 import { sameTimer, type TimerView, timerView } from "../client/timer_spec.ts";
-import { S20Error } from "../errors.ts";
+import { errorJson } from "../error_json.ts";
+import type { ErrorCode } from "../errors.ts";
 import type { TimerRecord } from "../protocol/records.ts";
 import {
   formatOffset,
@@ -79,8 +80,8 @@ export interface SocketSyncReport {
   } | null;
   /** Whether a read-back found table 3 as intended. */
   readonly verified: boolean;
-  /** Why the socket could not be synced, or `null`. */
-  readonly error: { readonly code: string; readonly message: string } | null;
+  /** Why the socket could not be synced (a code from `ERROR_CODES`), or `null`. */
+  readonly error: { readonly code: ErrorCode; readonly message: string } | null;
 }
 
 /**
@@ -161,10 +162,9 @@ export function desiredRecords(
   });
 }
 
-function errorOf(error: unknown): { code: string; message: string } {
-  if (error instanceof S20Error) return { code: error.code, message: error.message };
-  if (error instanceof Error) return { code: "ERROR", message: error.message };
-  return { code: "ERROR", message: String(error) };
+function errorOf(error: unknown): { code: ErrorCode; message: string } {
+  const { code, message } = errorJson(error).error;
+  return { code, message };
 }
 
 /** Clock, zone and timers of one socket. */

@@ -6,7 +6,6 @@ Deno.test("lib/scheduler/mod.ts exports exactly the documented values and types"
   const { values, types } = await exportedNames("lib/scheduler/mod.ts");
   assert.deepEqual(values, [
     "MAX_SKEW_MS",
-    "ScheduleIssuesError",
     "SchedulerDaemon",
     "StateStore",
     "formatLogJson",

@@ -1,6 +1,6 @@
 /** Runs an operation on several sockets at once and reports each outcome. */
 import type { CommandContext, Target } from "../command.ts";
-import { errorJson } from "../error_json.ts";
+import { errorJson } from "../../error_json.ts";
 import { EXIT } from "../usage_error.ts";
 import { DeviceNotFoundError, S20Error } from "../../errors.ts";
 import { DaemonInsecureError, DaemonUnavailableError } from "../../api/errors.ts";

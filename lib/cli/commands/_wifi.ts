@@ -4,7 +4,8 @@
  */
 import type { CommandContext, OptionSpec } from "../command.ts";
 import type { Output } from "../output.ts";
-import { UsageError } from "../usage_error.ts";
+import { EXIT, UsageError } from "../usage_error.ts";
+import { ERROR_CODES } from "../../errors.ts";
 import { PairingError } from "../../pairing/errors.ts";
 import type { PairingStep, PairingStepName } from "../../pairing/pairing_step.ts";
 import type { NetAddress } from "../../transport/types.ts";
@@ -28,15 +29,13 @@ export const WIFI_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   },
 };
 
-/** Codes of settings the user can fix: exit 2 like any other bad input. */
-const INPUT_CODES = new Set(["INVALID_SSID", "INVALID_KEY", "UNSUPPORTED_SECURITY"]);
-
 /** Runs `work`, turning refused settings and bad values into usage errors for `command`. */
 export function asUsage<T>(command: string, work: () => T): T {
   try {
     return work();
   } catch (error) {
-    if (error instanceof PairingError && INPUT_CODES.has(error.code)) {
+    // Settings the user can fix (exit 2 in ERROR_CODES), not the module's own outcomes.
+    if (error instanceof PairingError && ERROR_CODES[error.code].exit === EXIT.usage) {
       throw new UsageError(error.message, command);
     }
     if (error instanceof RangeError || error instanceof TypeError) {

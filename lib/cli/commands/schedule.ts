@@ -1,13 +1,11 @@
 /** `s20 schedule check|plan|sync|run`: the schedule language and the daemon. */
 import type { CommandContext, CommandSpec } from "../command.ts";
 import { UsageError } from "../usage_error.ts";
-import { S20Error } from "../../errors.ts";
 import { integerFlag } from "../args.ts";
 import { readTextFileStrict } from "../../util/read_text_file.ts";
 import { checkSchedule } from "../../schedule/parse_schedule.ts";
 import type { Schedule } from "../../schedule/types.ts";
-import type { ScheduleIssue } from "../../schedule/schedule_error.ts";
-import { formatIssues } from "../../schedule/schedule_error.ts";
+import { ScheduleError } from "../../schedule/schedule_error.ts";
 import { ISSUES_SHOWN } from "../../schedule/limits.ts";
 import { plan } from "../../schedule/plan.ts";
 import { formatPlanText } from "../../schedule/format_plan_text.ts";
@@ -33,24 +31,8 @@ export function readSchedule(_ctx: CommandContext, file: string): Schedule {
     throw error;
   }
   const { schedule, issues } = checkSchedule(text, { file });
-  if (schedule === null || issues.length > 0) throw new ScheduleFileError(file, issues);
+  if (schedule === null || issues.length > 0) throw new ScheduleError(issues);
   return schedule;
-}
-
-/** A schedule with errors: exit 2, every issue on its own `file:line:column` line. */
-export class ScheduleFileError extends S20Error {
-  readonly issues: readonly ScheduleIssue[];
-
-  constructor(file: string, issues: readonly ScheduleIssue[]) {
-    super(
-      "SCHEDULE_INVALID",
-      `${issues.length} error${issues.length === 1 ? "" : "s"} in ${file}:\n${
-        formatIssues(issues)
-      }`,
-    );
-    this.name = "ScheduleFileError";
-    this.issues = issues;
-  }
 }
 
 const FILE = { min: 1, max: 1, name: "schedule file" } as const;
@@ -77,7 +59,7 @@ const check: CommandSpec = {
       );
       return Promise.resolve(0);
     } catch (error) {
-      if (!(error instanceof ScheduleFileError) || !ctx.out.json) throw error;
+      if (!(error instanceof ScheduleError) || !ctx.out.json) throw error;
       const more = error.issues.length - ISSUES_SHOWN;
       ctx.out.data({
         file,
