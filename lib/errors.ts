@@ -6,6 +6,7 @@
  * `INVALID_VALUE`); bad packets throw `DecodeError` (in the codec; code `INVALID_PACKET`).
  */
 import { quoted } from "./util/quote.ts";
+import { formatAddress } from "./util/address.ts";
 
 /**
  * Every error code s20 reports: in `S20Error.code`, in the CLI's and the API's JSON
@@ -302,7 +303,7 @@ export class PortInUseError extends S20Error {
   constructor(hostname: string, port: number, options?: ErrorOptions) {
     super(
       "PORT_IN_USE",
-      `Cannot listen on UDP ${hostname}:${port}: another program owns the port. ` +
+      `Cannot listen on UDP ${formatAddress({ hostname, port })}: another program owns the port. ` +
         `Find it with "ss -ulpn 'sport = :${port}'" (or "lsof -iUDP:${port}"); stop it, ` +
         `use "s20 schedule run" or "s20 serve" and let other commands go through it, ` +
         `or listen on another address or port`,

@@ -17,7 +17,7 @@ import { encode, type Mac, type Message, S20Client } from "../mod.ts";
 import { startEmulator } from "../lib/emulator/emulator.ts";
 import type { Emulator } from "../lib/emulator/emulator.ts";
 import { listenUdp } from "../lib/transport/udp.ts";
-import { formatAddress } from "../lib/transport/address.ts";
+import { formatAddress } from "../lib/util/address.ts";
 
 const args = Deno.args.filter((a, i) => !a.startsWith("--") && !Deno.args[i - 1]?.startsWith("--"));
 const which = new Set(args.length > 0 ? args : ["spoof", "macs"]);

@@ -17,7 +17,7 @@ import {
   timerFromJson,
   timerToJson,
 } from "./wire.ts";
-import { formatAddress } from "../transport/address.ts";
+import { formatAddress } from "../util/address.ts";
 
 /** The path segment naming a socket: `mac`, `ip:port` or `mac@ip:port`. */
 export function targetPath(parsed: ParsedSocket): string {

@@ -50,7 +50,7 @@ import {
 import { SOCKET_ROUTES } from "./socket_routes.ts";
 import { SocketDirectory } from "./socket_directory.ts";
 import { eventToJson, socketMeta } from "./wire.ts";
-import { formatAddress } from "../transport/address.ts";
+import { formatAddress } from "../util/address.ts";
 
 export type { ScheduleSource } from "./schedule_routes.ts";
 

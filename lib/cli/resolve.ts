@@ -12,7 +12,7 @@ import type { Alias } from "./config.ts";
 import { malformedAddress } from "./socket_token.ts";
 import { UsageError } from "./usage_error.ts";
 import type { Target } from "./command.ts";
-import { formatAddress } from "../transport/address.ts";
+import { formatAddress } from "../util/address.ts";
 
 export interface ResolveOptions {
   readonly aliases: ReadonlyMap<string, Alias>;

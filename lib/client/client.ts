@@ -29,7 +29,7 @@ import {
   parseTarget,
   type SocketTarget,
 } from "./targets.ts";
-import { formatAddress } from "../transport/address.ts";
+import { formatAddress } from "../util/address.ts";
 
 /**
  * Replies to our own probes arrive within ~300 ms, ten copies 15 ms apart

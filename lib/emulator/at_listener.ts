@@ -23,7 +23,7 @@ import {
   formatScanValue,
 } from "../pairing/hf_at_reply.ts";
 import { WifiKey } from "../pairing/wifi_key.ts";
-import { formatAddress } from "../transport/address.ts";
+import { formatAddress } from "../util/address.ts";
 
 /**
  * Wi-Fi modes of `AT+WMODE`.

@@ -22,7 +22,7 @@ import { decodeAtReply } from "./hf_at_reply.ts";
 import type { PairingStep, PairingStepName } from "./pairing_step.ts";
 import type { WifiSettings } from "./wifi_settings.ts";
 import { checkInteger, checkNumber } from "../util/range.ts";
-import { formatAddress } from "../transport/address.ts";
+import { formatAddress } from "../util/address.ts";
 
 /**
  * Options shared by `pairApMode` and `changeWifi`.

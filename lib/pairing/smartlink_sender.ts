@@ -21,7 +21,7 @@ import {
 } from "./smartlink.ts";
 import { decodeSmartlinkAnnouncement } from "./smartlink_announce.ts";
 import type { WifiKey } from "./wifi_key.ts";
-import { formatAddress } from "../transport/address.ts";
+import { formatAddress } from "../util/address.ts";
 
 /**
  * Options for {@linkcode pairSmartlink}.

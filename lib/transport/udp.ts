@@ -1,7 +1,7 @@
 /** The only file that touches `Deno.listenDatagram`. */
 import { NetworkError, PortInUseError, UnsupportedRuntimeError } from "../errors.ts";
 import type { Datagram, DatagramTransport, NetAddress } from "./types.ts";
-import { formatAddress } from "./address.ts";
+import { formatAddress } from "../util/address.ts";
 
 /**
  * Options for {@linkcode listenUdp}.

@@ -5,8 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { VirtualClock } from "../../lib/time/mod.ts";
-import { SchedulerDaemon } from "../../lib/scheduler/daemon.ts";
-import type { LogEntry } from "../../lib/scheduler/log_entry.ts";
+import type { SchedulerDaemon } from "../../lib/scheduler/daemon.ts";
 import { daemonFor, QUICK, scheduleRig, tempSchedule } from "../helpers/schedule_rig.ts";
 
 const YAML = `
@@ -33,16 +32,7 @@ Deno.test("socket timers fire at local 07:30 before and after the spring-forward
     keepAliveMs: 3600_000,
     emulator: () => ({ discoverySpacingMs: 1 }),
   });
-  const log: LogEntry[] = [];
-  const daemon = new SchedulerDaemon({
-    file: file.path,
-    controller: rig.client,
-    clock,
-    overrides: rig.overrides,
-    watch: false,
-    maxSleepMs: 15 * 60_000,
-    log: (entry) => log.push(entry),
-  });
+  const { daemon, log } = daemonFor(rig, clock, file.path, { maxSleepMs: 15 * 60_000 });
   const device = rig.emulators.lamp!.device;
   try {
     await daemon.start();

@@ -2,10 +2,8 @@
 import assert from "node:assert/strict";
 import { VirtualClock } from "../../lib/time/mod.ts";
 import { encode, type Mac } from "../../mod.ts";
-import { SchedulerDaemon } from "../../lib/scheduler/daemon.ts";
-import type { LogEntry } from "../../lib/scheduler/log_entry.ts";
 import { listenUdp } from "../../lib/transport/udp.ts";
-import { scheduleRig, tempSchedule } from "../helpers/schedule_rig.ts";
+import { daemonFor, scheduleRig, tempSchedule } from "../helpers/schedule_rig.ts";
 
 Deno.test("the schedule log does not report a state pushed from another address", async () => {
   const yaml = `
@@ -17,15 +15,7 @@ rules:
   const clock = new VirtualClock({ start: "2026-06-01T05:15:00Z" });
   await using file = await tempSchedule(yaml);
   await using rig = await scheduleRig(yaml, { clock, keepAliveMs: 3600_000 });
-  const log: LogEntry[] = [];
-  const daemon = new SchedulerDaemon({
-    file: file.path,
-    controller: rig.client,
-    clock,
-    overrides: rig.overrides,
-    watch: false,
-    log: (e) => log.push(e),
-  });
+  const { daemon, log } = daemonFor(rig, clock, file.path);
   const attacker = listenUdp({ hostname: "127.0.58.66", port: 0 });
   try {
     await daemon.start();

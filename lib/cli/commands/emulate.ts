@@ -14,7 +14,7 @@ import { type EmulatorFleet, type FleetOptions, startFleet } from "../../emulato
 import { S20Client } from "../../client/client.ts";
 import type { ApiServer } from "../../api/server.ts";
 import { API_OPTIONS, startApiFromFlags } from "./serve.ts";
-import { formatAddress } from "../../transport/address.ts";
+import { formatAddress } from "../../util/address.ts";
 
 /** The fleet the flags describe, and how to report it. */
 interface EmulateSetup {

@@ -8,7 +8,7 @@ import { UsageError } from "../usage_error.ts";
 import { S20Client } from "../../client/client.ts";
 import type { Controller } from "../../client/controller.ts";
 import { type ApiServer, type ScheduleSource, startApiServer } from "../../api/server.ts";
-import { formatAddress } from "../../transport/address.ts";
+import { formatAddress } from "../../util/address.ts";
 import { MQTT_OPTIONS, planMqtt, startMqtt } from "./_mqtt.ts";
 
 /** The flags of the API, for `serve` and `schedule run`. */

@@ -15,7 +15,7 @@ import { SubscriberTable } from "../subscribers.ts";
 import type { DeviceTables } from "../tables.ts";
 import type { EmulatorEvent, OutgoingDatagram, ReplyMode } from "../types.ts";
 import type { DeviceConfig } from "./config.ts";
-import { formatAddress } from "../../transport/address.ts";
+import { formatAddress } from "../../util/address.ts";
 
 /** Parts of a core, as the device builds them. */
 export interface CoreParts {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { formatAddress } from "../../lib/transport/address.ts";
+import { formatAddress } from "../../lib/util/address.ts";
 
 Deno.test("an IPv4 address is written host:port", () => {
   assert.equal(formatAddress({ hostname: "192.0.2.7", port: 10000 }), "192.0.2.7:10000");

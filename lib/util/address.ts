@@ -1,5 +1,4 @@
 /** How an address and port are written everywhere: in messages, keys, targets and URLs. */
-import type { NetAddress } from "./types.ts";
 
 /**
  * `host:port`, with the host in brackets when it is an IPv6 literal (`[::1]:10000`), so that the
@@ -14,7 +13,9 @@ import type { NetAddress } from "./types.ts";
  * assert.equal(formatAddress({ hostname: "::1", port: 8020 }), "[::1]:8020");
  * ```
  */
-export function formatAddress(address: NetAddress): string {
+export function formatAddress(
+  address: { readonly hostname: string; readonly port: number },
+): string {
   const host = address.hostname.includes(":") ? `[${address.hostname}]` : address.hostname;
   return `${host}:${address.port}`;
 }
