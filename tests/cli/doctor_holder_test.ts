@@ -19,6 +19,11 @@ interface Report {
   interfaces: { address: string }[];
 }
 
+/** The finding about UDP port 10000 (others, such as "only loopback", may come first). */
+function portFinding(report: Report): string {
+  return report.findings.find((f) => f.includes("UDP port 10000")) ?? report.findings.join("\n");
+}
+
 function doctor(args: string[], permissions = PERMISSIONS, env: Record<string, string> = {}) {
   return s20Process(["doctor", "--wait", "200", "--json", ...args], env, permissions);
 }
@@ -39,7 +44,7 @@ Deno.test("s20 doctor names the s20 emulator holding the port, and exits 1", asy
   );
   assert.equal(report.port.needs, null);
   assert.match(
-    report.findings[0]!,
+    portFinding(report),
     new RegExp(
       `UDP port 10000 is owned by the s20 emulator \\(pid ${emulator.pid}\\) on 127\\.0\\.189\\.1`,
     ),
@@ -53,7 +58,7 @@ Deno.test("s20 doctor names the s20 emulator holding the port, and exits 1", asy
   const unnamed: Report = JSON.parse(bare.out);
   assert.deepEqual(unnamed.port.owners, []);
   assert.equal(unnamed.port.needs, "--allow-run=ss,ps");
-  assert.match(unnamed.findings[0]!, /cannot name .*run s20 with --allow-run=ss,ps to name it/);
+  assert.match(portFinding(unnamed), /cannot name .*run s20 with --allow-run=ss,ps to name it/);
 });
 
 Deno.test("s20 doctor recognises the s20 daemon holding the port", async () => {
@@ -76,7 +81,7 @@ Deno.test("s20 doctor recognises the s20 daemon holding the port", async () => {
       report.port.owners.map((o) => [o.kind, o.pid, o.description]),
       [["s20 daemon", daemon.pid, `the s20 daemon ('s20 serve', pid ${daemon.pid})`]],
     );
-    assert.match(report.findings[0]!, /owned by the s20 daemon .*drop --direct/);
+    assert.match(portFinding(report), /owned by the s20 daemon .*drop --direct/);
     // Through the API, the daemon's port is no problem.
     const routed = await doctor(
       ["--hostname", "127.0.190.1", "--target", "127.0.190.0/30"],
@@ -104,10 +109,9 @@ Deno.test("s20 doctor exits 0 exactly when all is good", async () => {
   ]);
   const report: Report = JSON.parse(out);
   assert.equal(report.discovered.length, sockets.length);
-  // Without a network besides loopback, that is itself a finding.
-  const lan = report.interfaces.some((i) => !i.address.startsWith("127."));
-  assert.deepEqual(report.findings.map((f) => f.startsWith("All good")), lan ? [true] : [false]);
-  assert.equal(code, lan ? 0 : 1);
+  // Sockets answered (here on loopback), so even a machine with only loopback is all good.
+  assert.deepEqual(report.findings.map((f) => f.startsWith("All good")), [true]);
+  assert.equal(code, 0);
 });
 
 Deno.test("s20's own processes are recognised by their command lines", () => {
