@@ -14,6 +14,8 @@ Deno.test("lib/schedule/mod.ts exports exactly the documented API", async () => 
     "formatPlanText",
     "parseSchedule",
     "plan",
+    "planSunLines",
+    "planSvg",
     "sunTime",
   ]);
 });
