@@ -57,23 +57,29 @@ export function listSockets(sources: WebSources): Array<
 > {
   const list: Array<WebSocketEntry & { target: string; scheduled: boolean }> = [];
   const seen = new Set<string>();
+  const heard = sources.controller instanceof S20Client
+    ? [...sources.controller.known.values()].map((found) => ({
+      alias: null,
+      mac: found.mac,
+      ip: found.port === 10000 ? found.ip : `${found.ip}:${found.port}`,
+    }))
+    : [];
   const add = (entry: WebSocketEntry, scheduled: boolean) => {
-    const keys = [entry.alias, entry.mac, entry.ip].filter((k): k is string => k !== null);
+    // A socket named by address alone is called by MAC@IP once it has been heard from, so the
+    // page and the daemon share one handle on it (and one view of its state).
+    const mac = entry.mac ?? heard.find((h) => h.ip === entry.ip)?.mac ?? null;
+    const full = { ...entry, mac };
+    const keys = [full.alias, full.mac, full.ip].filter((k): k is string => k !== null);
     if (keys.length === 0 || keys.some((k) => seen.has(k))) return;
     for (const k of keys) seen.add(k);
-    list.push({ ...entry, target: targetOf(entry), scheduled });
+    list.push({ ...full, target: targetOf(full), scheduled });
   };
   const schedule = sources.scheduler?.schedule;
   for (const [alias, address] of Object.entries(schedule?.sockets ?? {})) {
     add({ alias, mac: address.mac ?? null, ip: address.ip ?? null }, true);
   }
   for (const entry of sources.sockets?.() ?? []) add(entry, false);
-  if (sources.controller instanceof S20Client) {
-    for (const found of sources.controller.known.values()) {
-      const ip = found.port === 10000 ? found.ip : `${found.ip}:${found.port}`;
-      add({ alias: null, mac: found.mac, ip }, false);
-    }
-  }
+  for (const entry of heard) add(entry, false);
   return list;
 }
 

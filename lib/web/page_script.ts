@@ -161,7 +161,7 @@ function socketsPage() {
     const status = el("span", { class: "warn", role: "status" });
     const row = el(
       "tr",
-      { "data-target": s.target, "data-mac": s.mac ?? "" },
+      { "data-target": s.target, "data-alias": s.alias, "data-mac": s.mac ?? "" },
       el("td", { "data-label": "Name" },
         el("a", { href: "#/socket/" + encodeURIComponent(s.target), "data-field": "name" }, label)),
       el("td", { "data-label": "Alias" }, s.alias ?? "—"),
@@ -259,7 +259,7 @@ async function socketPage(target) {
   const icon = el("input", { type: "number", min: 0, max: 7, value: 0 });
   const zone = el("input", { type: "text", placeholder: "Europe/London" });
   const seconds = el("input", { type: "number", min: 1, value: 600 });
-  const after = el("select", {}, el("option", { value: "off" }, "then off"), el("option", { value: "on" }, "then on"));
+  const after = el("select", { "aria-label": "What the countdown does when it ends" }, el("option", { value: "off" }, "then off"), el("option", { value: "on" }, "then on"));
   const autoOff = el("input", { type: "number", min: 0, placeholder: "seconds, 0 = never" });
   const timers = el("tbody", {}, el("tr", {}, el("td", { colspan: 4, class: "muted" }, "Reading…")));
   const events = el("ul", { class: "log", "aria-live": "polite" });

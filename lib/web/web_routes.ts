@@ -83,6 +83,7 @@ async function route(gate: WebGate, sources: WebSources, request: Request): Prom
   if (path === "/app.css" && !changesState(method)) {
     return new Response(PAGE_CSS, { headers: { "content-type": "text/css; charset=utf-8" } });
   }
+  if (path === "/favicon.ico") return new Response(null, { status: 204 });
   if (path === "/") {
     if (changesState(method)) throw notFound(method, path);
     const token = url.searchParams.get("token");
