@@ -139,6 +139,16 @@ export const ERROR_CODES = {
   },
   // The daemon API's refusals.
   UNAUTHORIZED: { exit: 1, http: 401, summary: "a request without the daemon's token" },
+  FORBIDDEN: {
+    exit: 1,
+    http: 403,
+    summary: "a web request that changes something without its CSRF token, or from another origin",
+  },
+  MISDIRECTED: {
+    exit: 1,
+    http: 421,
+    summary: "a request addressed to a host name, not the daemon's address (DNS rebinding)",
+  },
   NOT_FOUND: { exit: 1, http: 404, summary: "no such API endpoint" },
   NO_SCHEDULE: { exit: 1, http: 404, summary: "a schedule endpoint of a daemon that runs none" },
   NOT_READY: { exit: 1, http: 503, summary: "the schedule is not loaded yet" },

@@ -13,8 +13,8 @@
  * |      |                                           | one) over the transport                     |
  * | 4    | `schedule/`                               | the schedule language                       |
  * | 5    | `scheduler/`                              | sync and the daemon                         |
- * | 6    | `api/`, `mqtt/`                           | the daemon's faces: its local API and       |
- * |      |                                           | `connect()`, and its MQTT bridge            |
+ * | 6    | `api/`, `mqtt/`, `web/`                   | the daemon's faces: its local API and       |
+ * |      |                                           | `connect()`, its MQTT bridge, its web page  |
  * | 7    | `cli/`                                    | the `s20` command                           |
  * | top  | `mod.ts` (the repository root)            | the package's facade: re-exports only       |
  *
@@ -46,6 +46,7 @@ const RANK: Readonly<Record<string, number>> = {
   "scheduler": 5,
   "api": 6,
   "mqtt": 6,
+  "web": 6,
   "cli": 7,
 };
 const FACADE = "mod.ts";

@@ -352,6 +352,19 @@ export class DaemonClient implements Controller {
   }
 
   /**
+   * Where the daemon's web page opens (the link carries its token on loopback), or `null`
+   * when it serves none.
+   */
+  async webUrl(): Promise<string | null> {
+    await this.#streamsOpen();
+    const json = await this.#connection.request("GET", "/v1/web", {
+      signal: this.#closing.signal,
+      waitMs: this.#timeout,
+    }) as { url: string | null };
+    return json.url;
+  }
+
+  /**
    * The schedule the daemon runs: file, last sync, next events.
    *
    * @throws {S20Error} `NO_SCHEDULE` under `s20 serve`.

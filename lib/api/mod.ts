@@ -45,4 +45,6 @@ export {
   type ApiServerOptions,
   type ScheduleSource,
   startApiServer,
+  type WebOptions,
 } from "./server.ts";
+export type { WebSocketEntry } from "../web/data_routes.ts";

@@ -51,6 +51,9 @@ import { SOCKET_ROUTES } from "./socket_routes.ts";
 import { SocketDirectory } from "./socket_directory.ts";
 import { eventToJson, socketMeta } from "./wire.ts";
 import { formatAddress } from "../util/address.ts";
+import { WebGate } from "../web/gate.ts";
+import type { WebSocketEntry } from "../web/data_routes.ts";
+import { isWebPath, secured, webRequest } from "../web/web_routes.ts";
 
 export type { ScheduleSource } from "./schedule_routes.ts";
 
@@ -82,6 +85,12 @@ export interface ApiServerOptions {
   readonly socket?: string | null;
   /** Also serve on loopback TCP, behind a bearer token. */
   readonly listen?: { readonly hostname: string; readonly port: number };
+  /**
+   * Serve the web page on the TCP listener too. On loopback it opens from a link with the
+   * listener's token ({@linkcode ApiServer.webUrl}); on any other address, which only the
+   * web page may take, it asks for the password whose hash is given here.
+   */
+  readonly web?: WebOptions;
   /**
    * Where the token of `listen` is written (mode 0600).
    *
@@ -130,6 +139,31 @@ export interface ApiServerOptions {
 }
 
 /**
+ * How the web page is served (see {@linkcode ApiServerOptions.web}).
+ *
+ * @example
+ * ```ts
+ * import type { WebOptions } from "@s20/s20/api";
+ *
+ * const web: WebOptions = { sockets: () => [{ alias: "desk", mac: null, ip: "192.0.2.7" }] };
+ * ```
+ */
+export interface WebOptions {
+  /**
+   * The password's stored hash (`s20 web passwd` writes it); required to listen off loopback.
+   */
+  readonly passwordHash?: string | null;
+  /**
+   * Ask for the password on loopback too, instead of opening from the token link.
+   *
+   * @default {false}
+   */
+  readonly requirePassword?: boolean;
+  /** Sockets to list besides the schedule's (the config file's aliases). */
+  readonly sockets?: () => readonly WebSocketEntry[];
+}
+
+/**
  * A running API. Close it (or `await using` it) to stop serving and remove its files.
  *
  * @example
@@ -146,6 +180,11 @@ export interface ApiServer extends AsyncDisposable {
   readonly url: string | null;
   /** The token file of the TCP listener, else `null`. */
   readonly tokenFile: string | null;
+  /**
+   * Where the web page opens (with its token on loopback), or `null` without `web`. It holds
+   * the token: show it only to the user who runs the daemon.
+   */
+  readonly webUrl: string | null;
   /** Event streams open now. */
   readonly streams: number;
   /** Stops serving: ends streams and calls in flight, removes the socket and token files. */
@@ -173,6 +212,8 @@ class DaemonApi implements ApiServer {
   socket: string | null = null;
   url: string | null = null;
   tokenFile: string | null = null;
+  webUrl: string | null = null;
+  #gate: WebGate | null = null;
   readonly #options: ApiServerOptions;
   readonly #controller: Controller;
   readonly #scheduler: ScheduleSource | null;
@@ -253,7 +294,15 @@ class DaemonApi implements ApiServer {
     own: boolean,
     uid: number | null,
   ): void {
-    if (!isLoopback(listen.hostname)) {
+    const web = this.#options.web;
+    const remote = !isLoopback(listen.hostname);
+    if (remote && web && !web.passwordHash) {
+      throw new TypeError(
+        `Cannot listen on ${listen.hostname}: off loopback the web page needs a password; ` +
+          "set one with 's20 web passwd'",
+      );
+    }
+    if (remote && !web) {
       throw new TypeError(
         `Cannot listen on ${listen.hostname}: the API listens on loopback only (127.0.0.1), ` +
           "where only programs on this computer reach it",
@@ -265,6 +314,11 @@ class DaemonApi implements ApiServer {
     this.url = `http://${
       formatAddress({ hostname: listen.hostname, port: (server.addr as Deno.NetAddr).port })
     }`;
+    if (web) {
+      const password = remote || web.requirePassword === true;
+      this.#gate = new WebGate({ token, password, passwordHash: web.passwordHash ?? null });
+      this.webUrl = password ? `${this.url}/` : `${this.url}/?token=${token}`;
+    }
     preparePrivateDir(dirname(tokenFile), own, uid);
     writeTokenFile(tokenFile, token);
     this.tokenFile = tokenFile;
@@ -312,6 +366,25 @@ class DaemonApi implements ApiServer {
   }
 
   async #handle(request: Request, token: string | null): Promise<Response> {
+    // The web page and its session's calls; calls with a bearer token go on below.
+    if (token !== null && this.#gate && !request.headers.has("authorization")) {
+      const sources = {
+        controller: this.#controller,
+        scheduler: this.#scheduler,
+        clock: this.#clock,
+        ...(this.#options.web?.sockets ? { sockets: this.#options.web.sockets } : {}),
+      };
+      if (isWebPath(new URL(request.url).pathname)) {
+        return await webRequest(this.#gate, sources, request);
+      }
+      try {
+        this.#gate.checkHost(request);
+        this.#gate.authorize(request);
+      } catch (error) {
+        return secured(errorResponse(error));
+      }
+      return secured(await this.#handle(request, null));
+    }
     try {
       if (token !== null) {
         const given = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get("authorization") ?? "")?.[1];
@@ -383,6 +456,7 @@ class DaemonApi implements ApiServer {
         GET: (request, url) => this.#events(request, url),
       },
     ],
+    ["web", { GET: () => jsonResponse(200, { url: this.webUrl }) }],
   ]);
 
   /** Every endpoint, for `GET /v1`: read from the route tables. */

@@ -7,7 +7,8 @@
  *   as `file:line:column: message` ({@linkcode formatIssues}).
  * - {@linkcode plan} expands the rules over a window of days: DST gaps and overlaps, sun
  *   times by anchor day, random offsets, cron, and whether the socket's timer table or the
- *   host fires each event. {@linkcode formatPlanText} and {@linkcode formatPlanJson} print it.
+ *   host fires each event. {@linkcode formatPlanText} and {@linkcode formatPlanJson} print it;
+ *   {@linkcode planSvg} draws it.
  * - For the daemon: {@linkcode compileWeeklyTimers} (weekly socket records) and
  *   {@linkcode desiredState} (what the windows say at an instant).
  * - {@linkcode sunTime} gives one sun event of a day; `SCHEDULE_JSON_SCHEMA` describes the
@@ -57,6 +58,7 @@ export * from "./plan.ts";
 export * from "./plan_types.ts";
 export * from "./format_plan_text.ts";
 export * from "./format_plan_json.ts";
+export * from "./plan_svg.ts";
 export * from "./weekly_timers.ts";
 export * from "./desired_state.ts";
 export * from "./sun_time.ts";

@@ -17,6 +17,8 @@ Deno.test("lib/schedule/mod.ts exports exactly the documented values and types",
     "formatPlanText",
     "parseSchedule",
     "plan",
+    "planSunLines",
+    "planSvg",
     "sunTime",
   ]);
   assert.deepEqual(types, [

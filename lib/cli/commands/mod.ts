@@ -19,6 +19,7 @@ import { doctorCommand } from "./doctor.ts";
 import { emulateCommand } from "./emulate.ts";
 import { scheduleCommand } from "./schedule.ts";
 import { serveCommand } from "./serve.ts";
+import { webCommand } from "./web.ts";
 import { pairCommand } from "./pair.ts";
 import { wifiCommand } from "./wifi.ts";
 
@@ -41,6 +42,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   watchCommand,
   scheduleCommand,
   serveCommand,
+  webCommand,
   pairCommand,
   wifiCommand,
   emulateCommand,

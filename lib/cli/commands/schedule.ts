@@ -9,6 +9,7 @@ import { ScheduleError } from "../../schedule/schedule_error.ts";
 import { ISSUES_SHOWN } from "../../schedule/limits.ts";
 import { plan } from "../../schedule/plan.ts";
 import { formatPlanText } from "../../schedule/format_plan_text.ts";
+import { planSunLines, planSvg } from "../../schedule/plan_svg.ts";
 import { resolveSockets } from "../../scheduler/resolve_sockets.ts";
 import { type SocketSyncReport, syncSchedule } from "../../scheduler/sync.ts";
 import { SchedulerDaemon } from "../../scheduler/daemon.ts";
@@ -75,23 +76,26 @@ const check: CommandSpec = {
 const planCommand: CommandSpec = {
   name: "plan",
   summary: "show the concrete events of the coming days",
-  usage: "schedule plan FILE [--days N] [--from YYYY-MM-DD]",
+  usage: "schedule plan FILE [--days N] [--from YYYY-MM-DD] [--svg PATH]",
   description:
     "Expands the rules into events in the schedule's zone: local time, socket, action,\n" +
     "rule, whether the socket's own timers or this host will run it (and why), skipped days,\n" +
-    "DST changes and a timeline per socket. Touches no socket.",
+    "DST changes and a timeline per socket. Touches no socket. --svg also draws the days as\n" +
+    "a picture: a row per socket, on-times as bars, sunrise and sunset lines.",
   examples: [
     "s20 schedule plan schedules.yaml",
     "s20 schedule plan schedules.yaml --days 30 --from 2026-12-01",
     "s20 schedule plan schedules.yaml --json",
+    "s20 schedule plan schedules.yaml --svg week.svg",
   ],
   positionals: FILE,
   options: {
     days: { type: "string", value: "N", description: "number of days (default 7)" },
     from: { type: "string", value: "DATE", description: "first day, YYYY-MM-DD (default today)" },
     capacity: { type: "string", value: "N", description: "timer records per socket (default 32)" },
+    svg: { type: "string", value: "PATH", description: "also write the days as a picture (SVG)" },
   },
-  run(ctx) {
+  async run(ctx) {
     const schedule = readSchedule(ctx, ctx.positionals[0]!);
     const days = integerFlag(ctx.string("days"), "days", 1, 3660) ?? 7;
     const capacity = integerFlag(ctx.string("capacity"), "capacity", 0, 255) ?? 32;
@@ -102,10 +106,15 @@ const planCommand: CommandSpec = {
       throw new UsageError(`--from must be a date as YYYY-MM-DD, got '${from}'`, "schedule plan");
     }
     const result = plan(schedule, { from, days, capacity });
+    const svg = ctx.string("svg");
+    if (svg !== undefined) {
+      const now = Temporal.Instant.fromEpochMilliseconds(ctx.clock.now());
+      await Deno.writeTextFile(svg, planSvg(result, { sun: planSunLines(schedule, result), now }));
+    }
     ctx.out.data(result);
     // Text on a terminal or into a file ends with a newline, as every other command's output.
     if (!ctx.out.json) ctx.io.stdout(formatPlanText(result) + "\n");
-    return Promise.resolve(0);
+    return 0;
   },
 };
 

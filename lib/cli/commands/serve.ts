@@ -10,6 +10,9 @@ import type { Controller } from "../../client/controller.ts";
 import { type ApiServer, type ScheduleSource, startApiServer } from "../../api/server.ts";
 import { formatAddress } from "../../util/address.ts";
 import { MQTT_OPTIONS, planMqtt, startMqtt } from "./_mqtt.ts";
+import { loadConfig } from "../config.ts";
+import { readPasswordFile } from "../../web/password.ts";
+import { PASSWORD_FILE_OPTION, passwordFile } from "./web.ts";
 
 /** The flags of the API, for `serve` and `schedule run`. */
 export const API_OPTIONS: Readonly<Record<string, OptionSpec>> = {
@@ -29,16 +32,21 @@ export const API_OPTIONS: Readonly<Record<string, OptionSpec>> = {
     value: "PATH",
     description: "where --listen writes its token (default daemon.token beside the socket)",
   },
+  web: {
+    type: "boolean",
+    description: "serve the web page on --listen (off loopback it asks for 's20 web passwd')",
+  },
+  "password-file": PASSWORD_FILE_OPTION,
 };
 
-function parseListen(text: string): { hostname: string; port: number } {
+function parseListen(text: string, web: boolean): { hostname: string; port: number } {
   const match = /^(?:([\d.]+):)?(\d{1,5})$/.exec(text.trim());
   const port = Number(match?.[2]);
   if (!match || port > 65535) {
     throw new UsageError(`--listen must be 127.0.0.1:PORT, got '${text}'`);
   }
   const hostname = match[1] ?? "127.0.0.1";
-  if (!hostname.startsWith("127.")) {
+  if (!hostname.startsWith("127.") && !web) {
     throw new UsageError(
       `--listen must be a loopback address such as 127.0.0.1:${port}: the API is for programs on this computer`,
     );
@@ -58,11 +66,16 @@ export async function startApiFromFlags(
   const socket = ctx.string("socket");
   const listen = ctx.string("listen");
   const tokenFile = ctx.string("token-file");
+  const web = ctx.bool("web");
+  if (web && listen === undefined) {
+    throw new UsageError("--web serves the page on the TCP listener: give --listen 127.0.0.1:PORT");
+  }
   const api = await startApiServer({
     controller,
     ...(scheduler ? { scheduler } : {}),
     ...(socket !== undefined ? { socket } : {}),
-    ...(listen !== undefined ? { listen: parseListen(listen) } : {}),
+    ...(listen !== undefined ? { listen: parseListen(listen, web) } : {}),
+    ...(web ? { web: webOptions(ctx) } : {}),
     ...(tokenFile !== undefined ? { tokenFile } : {}),
     clock: ctx.clock,
     timeout: ctx.timeoutMs,
@@ -73,6 +86,21 @@ export async function startApiFromFlags(
       ),
   });
   return api;
+}
+
+/** The web page's password (when set) and the config file's sockets. */
+function webOptions(ctx: CommandContext) {
+  const file = passwordFile(ctx, "serve");
+  const { aliases } = loadConfig(ctx.io, {
+    config: ctx.string("config"),
+    schedule: ctx.string("schedule"),
+  });
+  const sockets = [...aliases].map(([alias, a]) => ({
+    alias,
+    mac: a.mac ?? null,
+    ip: a.ip ?? null,
+  }));
+  return { passwordHash: readPasswordFile(file), sockets: () => sockets };
 }
 
 /**
@@ -88,7 +116,7 @@ export function announceApi(
   const udp = controller instanceof S20Client ? controller.local : null;
   if (options.json) {
     ctx.out.data({
-      api: { socket: api.socket, url: api.url, tokenFile: api.tokenFile },
+      api: { socket: api.socket, url: api.url, tokenFile: api.tokenFile, web: api.webUrl },
       udp,
       pid: Deno.pid,
     });
@@ -99,9 +127,10 @@ export function announceApi(
   ].filter(Boolean).join(" and ");
   const line = `s20 API on ${where}${udp ? `; UDP ${formatAddress(udp)}` : ""}. ` +
     "Other s20 commands go through it.";
-  if (options.json) ctx.out.note(`${line} Ctrl-C to stop.`);
+  const page = api.webUrl ? ` Web page: ${api.webUrl}` : "";
+  if (options.json) ctx.out.note(`${line}${page} Ctrl-C to stop.`);
   // A schedule's log owns standard output, in either format.
-  else ctx.io.stderr(`${line}\n`);
+  else ctx.io.stderr(`${line}${page}\n`);
 }
 
 /** Resolves when the user stops the command (Ctrl-C, SIGTERM). */
@@ -115,7 +144,7 @@ export function untilStopped(signal: AbortSignal): Promise<void> {
 export const serveCommand: CommandSpec = {
   name: "serve",
   summary: "own UDP port 10000 and let other s20 programs go through this one",
-  usage: "serve [--socket PATH] [--listen 127.0.0.1:PORT [--token-file PATH]]",
+  usage: "serve [--socket PATH] [--listen 127.0.0.1:PORT [--token-file PATH] [--web]]",
   description:
     "Only one program can own UDP port 10000, where sockets answer. 's20 serve' owns it\n" +
     "and serves a local API (HTTP and JSON on a Unix socket only you can reach); other s20\n" +
@@ -126,6 +155,7 @@ export const serveCommand: CommandSpec = {
     "s20 serve --socket /tmp/s20.sock   # then: S20_DAEMON=/tmp/s20.sock s20 status desk",
     "s20 serve --listen 127.0.0.1:8420 --json",
     "s20 serve --mqtt mqtt://broker.lan:1883 --mqtt-password-file ~/.config/s20/mqtt.password",
+    "s20 serve --listen 127.0.0.1:8420 --web   # prints the page's link",
   ],
   network: true,
   ownsPort: true,
