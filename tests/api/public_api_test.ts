@@ -18,5 +18,7 @@ Deno.test("lib/api/mod.ts exports exactly the documented values and types", asyn
     "FindDaemonOptions",
     "KnownSocket",
     "ScheduleSource",
+    "WebOptions",
+    "WebSocketEntry",
   ]);
 });
