@@ -143,9 +143,14 @@ export class SocketLink {
       return;
     }
     if (m.kind === "stateReport" || m.kind === "subscribeReply") {
-      this.evidence.heard(m.on, performance.now());
-      this.noteState(m.on);
-    } else if (m.kind === "discoverReply" && m.on !== null) {
+      const now = performance.now();
+      this.evidence.heard(m.on, now);
+      // A leftover of a request sent before our last switch the other way is not news: it
+      // would report, for a moment, a state the relay has already left (state_evidence.ts).
+      if (this.evidence.proves(m.on, now)) this.noteState(m.on);
+    } else if (m.kind === "discoverReply" && m.on !== null && this.#state === null) {
+      // A discovery reply comes in ~10 copies over ~150 ms, each up to ~300 ms late, and none
+      // can be told from a copy built before a switch: it gives a first state, never news.
       this.noteState(m.on);
     }
   }
