@@ -13,8 +13,9 @@
  * |      |                                           | one) over the transport                     |
  * | 4    | `schedule/`                               | the schedule language                       |
  * | 5    | `scheduler/`                              | sync and the daemon                         |
- * | 6    | `api/`, `mqtt/`                           | the daemon's faces: its local API and       |
- * |      |                                           | `connect()`, and its MQTT bridge            |
+ * | 6    | `api/`, `mqtt/`, `automation/`            | the daemon's faces: its local API and       |
+ * |      |                                           | `connect()`, its MQTT bridge, and scripts   |
+ * |      |                                           | run alone (`runAlone`, over `connect()`)    |
  * | 7    | `cli/`                                    | the `s20` command                           |
  * | top  | `mod.ts` (the repository root)            | the package's facade: re-exports only       |
  *
@@ -46,6 +47,7 @@ const RANK: Readonly<Record<string, number>> = {
   "scheduler": 5,
   "api": 6,
   "mqtt": 6,
+  "automation": 6,
   "cli": 7,
 };
 const FACADE = "mod.ts";

@@ -14,6 +14,7 @@ import { formatPlanText } from "../../schedule/format_plan_text.ts";
 import { resolveSockets } from "../../scheduler/resolve_sockets.ts";
 import { type SocketSyncReport, syncSchedule } from "../../scheduler/sync.ts";
 import { SchedulerDaemon } from "../../scheduler/daemon.ts";
+import { automationFileIssues } from "../../scheduler/automation_files.ts";
 import { formatLogJson, formatLogText } from "../../scheduler/log_entry.ts";
 import { timerWhen } from "../../client/timer_spec.ts";
 import type { ApiServer } from "../../api/server.ts";
@@ -34,6 +35,8 @@ export function readSchedule(_ctx: CommandContext, file: string): Schedule {
   }
   const { schedule, issues } = checkSchedule(text, { file });
   if (schedule === null || issues.length > 0) throw new ScheduleFileError(file, issues);
+  const missing = automationFileIssues(schedule, file);
+  if (missing.length > 0) throw new ScheduleFileError(file, missing);
   return schedule;
 }
 
