@@ -42,7 +42,10 @@ export async function automationRig(
   options: { start?: string; speed?: number } = {},
 ): Promise<AutomationRig> {
   const dir = await Deno.makeTempDir({ prefix: "s20-automation-" });
-  const write = (name: string, text: string) => Deno.writeTextFile(`${dir}/${name}`, text);
+  const write = async (name: string, text: string) => {
+    await Deno.mkdir(`${dir}/${name}`.replace(/\/[^/]*$/, ""), { recursive: true });
+    await Deno.writeTextFile(`${dir}/${name}`, text);
+  };
   for (const [name, text] of Object.entries(files)) await write(name, text);
   const file = `${dir}/home.yaml`;
   const clock = new VirtualClock({
