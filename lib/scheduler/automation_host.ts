@@ -249,7 +249,7 @@ export class AutomationHost {
     let worker: Worker;
     try {
       worker = new Worker(
-        `data:application/typescript;base64,${btoa(entryModule)}`,
+        `data:application/javascript;base64,${btoa(entryModule)}`,
         {
           type: "module",
           name: `automation ${entry.name}`,
