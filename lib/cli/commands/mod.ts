@@ -18,6 +18,7 @@ import { watchCommand } from "./watch.ts";
 import { doctorCommand } from "./doctor.ts";
 import { emulateCommand } from "./emulate.ts";
 import { scheduleCommand } from "./schedule.ts";
+import { automationsCommand } from "./automations.ts";
 import { serveCommand } from "./serve.ts";
 import { pairCommand } from "./pair.ts";
 import { wifiCommand } from "./wifi.ts";
@@ -40,6 +41,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   timersCommand,
   watchCommand,
   scheduleCommand,
+  automationsCommand,
   serveCommand,
   pairCommand,
   wifiCommand,
