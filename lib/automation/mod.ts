@@ -31,6 +31,7 @@
 export type {
   Automation,
   AutomationContext,
+  GlancedEvent,
   ScheduledSocketGlance,
   ScheduleGlance,
 } from "../scheduler/automation_context.ts";

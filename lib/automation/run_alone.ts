@@ -78,7 +78,8 @@ export async function runAlone(main: Automation, options: RunAloneOptions = {}):
       write(
         `${new Date().toISOString()} ${level === "info" ? "" : `${level} `}[${name}] ${message}`,
       ),
-    sleep: (ms) => sleep(systemClock, ms, stop.signal),
+    sleep: (ms, also) =>
+      sleep(systemClock, ms, also ? AbortSignal.any([stop.signal, also]) : stop.signal),
     now: () => Promise.resolve(new Date(systemClock.now())),
     schedule: () => Promise.resolve(schedule ? glance(options.schedule!, schedule) : null),
   };
@@ -130,5 +131,6 @@ function glance(file: string, schedule: Checked): ScheduleGlance {
       ) => [alias, { mac: address.mac ?? null, desired: desiredState(schedule, alias, now) }]),
     ),
     nextEvents: [],
+    recentEvents: [],
   };
 }

@@ -52,7 +52,8 @@ async function start(
     signal,
     options: init.options,
     log: (message, level = "info") => link.send({ t: "log", message: String(message), level }),
-    sleep: (ms) => link.request<void>({ t: "sleep", ms }, signal),
+    sleep: (ms, also) =>
+      link.request<void>({ t: "sleep", ms }, also ? AbortSignal.any([signal, also]) : signal),
     now: async () => new Date(await link.request<number>({ t: "now" })),
     schedule: () => link.request<ScheduleGlance | null>({ t: "status" }),
   };

@@ -38,13 +38,31 @@ export interface ScheduleGlance {
   readonly timezone: string;
   /** Each alias of `sockets:`. */
   readonly sockets: Readonly<Record<string, ScheduledSocketGlance>>;
-  /** The next planned events: alias, action and ISO instant. */
-  readonly nextEvents: readonly {
-    readonly socket: string;
-    readonly action: "on" | "off";
-    readonly at: string;
-    readonly rule: string;
-  }[];
+  /** The next planned events (up to 10). */
+  readonly nextEvents: readonly GlancedEvent[];
+  /** The planned events of the last hour, whoever fired them, oldest first. */
+  readonly recentEvents: readonly GlancedEvent[];
+}
+
+/**
+ * One planned event, as an automation sees it.
+ *
+ * @example
+ * ```ts
+ * import type { GlancedEvent } from "@s20/s20/automation";
+ *
+ * const line = (e: GlancedEvent) => `${e.at} ${e.socket} ${e.action} (${e.rule})`;
+ * ```
+ */
+export interface GlancedEvent {
+  /** The socket's alias. */
+  readonly socket: string;
+  /** What it does. */
+  readonly action: "on" | "off";
+  /** When, as an ISO 8601 instant. */
+  readonly at: string;
+  /** The rule's name, or its id. */
+  readonly rule: string;
 }
 
 /**
@@ -80,9 +98,9 @@ export interface AutomationContext {
   log(message: string, level?: "info" | "warn" | "error"): void;
   /**
    * Waits `ms` on the daemon's clock (a virtual one in tests); rejects with the signal's reason
-   * when the automation is stopped.
+   * when the automation is stopped, or when `signal` aborts.
    */
-  sleep(ms: number): Promise<void>;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
   /** The daemon's time. */
   now(): Promise<Date>;
   /** The schedule the daemon runs, or `null` when there is none (run alone without one). */

@@ -756,6 +756,13 @@ export class SchedulerDaemon {
     if (!schedule) return null;
     const now = this.#clock.now();
     const instant = Temporal.Instant.fromEpochMilliseconds(now);
+    const events = this.#plan?.events ?? [];
+    const glanced = (e: PlannedEvent) => ({
+      socket: e.socket,
+      action: e.action,
+      at: e.at.toString(),
+      rule: describeRule(e),
+    });
     return {
       file: this.#options.file,
       timezone: schedule.timezone,
@@ -765,13 +772,10 @@ export class SchedulerDaemon {
           desired: desiredState(schedule, alias, instant),
         }]),
       ),
-      nextEvents: (this.#plan?.events ?? []).filter((e) => e.at.epochMilliseconds > now)
-        .slice(0, 10).map((e) => ({
-          socket: e.socket,
-          action: e.action,
-          at: e.at.toString(),
-          rule: describeRule(e),
-        })),
+      nextEvents: events.filter((e) => e.at.epochMilliseconds > now).slice(0, 10).map(glanced),
+      recentEvents: events.filter((e) =>
+        e.at.epochMilliseconds <= now && e.at.epochMilliseconds > now - 3600_000
+      ).map(glanced),
     };
   }
 

@@ -8,6 +8,7 @@ Deno.test("lib/automation/mod.ts exports exactly the documented values and types
   assert.deepEqual(types, [
     "Automation",
     "AutomationContext",
+    "GlancedEvent",
     "RunAloneOptions",
     "ScheduleGlance",
     "ScheduledSocketGlance",
