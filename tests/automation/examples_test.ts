@@ -67,3 +67,31 @@ automations:
     "the lamp left to the schedule",
   );
 });
+
+Deno.test("clock skew report: one line a day at the set local time, a reading per socket", async () => {
+  await using a = await automationRig({
+    "home.yaml": `
+timezone: Europe/London
+sockets:
+  fridge: { mac: "ac:cf:23:78:07:01" }
+  lamp: { mac: "ac:cf:23:78:07:02" }
+rules: []
+automations:
+  - script: ${EXAMPLES}clock_skew_report.ts
+    options: { at: "12:00" }
+`,
+  }, { start: "2026-06-01T10:00:00Z" }); // 11:00 BST
+  const reports = () => a.log.filter((e) => /clock skew: /.test(e.message));
+  await a.until((e) => /reporting clock skew daily at 12:00/.test(e.message), "its start");
+  await settle();
+  await a.clock.advance(3600_000 - 1, settle);
+  assert.equal(reports().length, 0);
+  await a.clock.advance(1, settle);
+  await until(() => reports().length === 1, "the first report");
+  const first = reports()[0]!;
+  assert.equal(first.at.toISOString(), "2026-06-01T11:00:00.000Z");
+  assert.match(first.message, /^\[clock_skew_report\] clock skew: fridge [+-]\d+\.\d s, lamp [+-]\d+\.\d s$/);
+  await a.clock.advance(24 * 3600_000, settle);
+  await until(() => reports().length === 2, "the next day's report");
+  assert.equal(reports()[1]!.at.toISOString(), "2026-06-02T11:00:00.000Z");
+});
