@@ -5,16 +5,13 @@
  * schedule for the daemon to host.
  */
 import type { Controller } from "../client/controller.ts";
-import { desiredState } from "../schedule/desired_state.ts";
-import { checkSchedule } from "../schedule/parse_schedule.ts";
-import { formatIssues } from "../schedule/schedule_error.ts";
+import type { Schedule } from "../schedule/types.ts";
 import type {
   Automation,
   AutomationContext,
   ScheduleGlance,
 } from "../scheduler/automation_context.ts";
 import { sleep, systemClock } from "../time/clock.ts";
-import { readTextFileStrict } from "../util/read_text_file.ts";
 
 /**
  * Options of {@linkcode runAlone}.
@@ -62,9 +59,9 @@ export async function runAlone(main: Automation, options: RunAloneOptions = {}):
   options.signal?.addEventListener("abort", () => stop.abort(options.signal!.reason));
   const onInterrupt = () => stop.abort(new DOMException("interrupted", "AbortError"));
   Deno.addSignalListener("SIGINT", onInterrupt);
-  const schedule = options.schedule ? readSchedule(options.schedule) : null;
-  // Loaded here, not at the top: inside the daemon's worker this module is imported too, and
-  // there it must stay small (no API client, no UDP).
+  // Loaded here, not at the top: inside the daemon's worker this module is imported too (the
+  // script imports it), and there it must stay small: no API client, UDP or YAML parser.
+  const schedule = options.schedule ? await readSchedule(options.schedule) : null;
   const { connect } = await import("../api/connect.ts");
   const sockets = options.controller ?? await connect();
   const write = options.log ??
@@ -81,7 +78,7 @@ export async function runAlone(main: Automation, options: RunAloneOptions = {}):
     sleep: (ms, also) =>
       sleep(systemClock, ms, also ? AbortSignal.any([stop.signal, also]) : stop.signal),
     now: () => Promise.resolve(new Date(systemClock.now())),
-    schedule: () => Promise.resolve(schedule ? glance(options.schedule!, schedule) : null),
+    schedule: async () => schedule ? await glance(options.schedule!, schedule) : null,
   };
   try {
     await main(context);
@@ -93,9 +90,12 @@ export async function runAlone(main: Automation, options: RunAloneOptions = {}):
   }
 }
 
-type Checked = NonNullable<ReturnType<typeof checkSchedule>["schedule"]>;
+type Checked = Schedule;
 
-function readSchedule(file: string): Checked {
+async function readSchedule(file: string): Promise<Checked> {
+  const { checkSchedule } = await import("../schedule/parse_schedule.ts");
+  const { formatIssues } = await import("../schedule/schedule_error.ts");
+  const { readTextFileStrict } = await import("../util/read_text_file.ts");
   const { schedule, issues } = checkSchedule(readTextFileStrict(file, { what: "schedule file" }), {
     file,
   });
@@ -120,7 +120,8 @@ function withAliases(controller: Controller, aliases: Checked["sockets"]): Contr
   });
 }
 
-function glance(file: string, schedule: Checked): ScheduleGlance {
+async function glance(file: string, schedule: Checked): Promise<ScheduleGlance> {
+  const { desiredState } = await import("../schedule/desired_state.ts");
   const now = Temporal.Now.instant();
   return {
     file,

@@ -63,7 +63,8 @@ automations:
   await until(() => lines().some((l) => /fridge rebooted; switched back on/.test(l)), "the line");
   lamp!.device.powerCut({ offMs: 0 });
   await until(
-    () => lines().some((l) => /lamp rebooted; its schedule says on, which the daemon restores/.test(l)),
+    () =>
+      lines().some((l) => /lamp rebooted; its schedule says on, which the daemon restores/.test(l)),
     "the lamp left to the schedule",
   );
 });
@@ -90,7 +91,10 @@ automations:
   await until(() => reports().length === 1, "the first report");
   const first = reports()[0]!;
   assert.equal(first.at.toISOString(), "2026-06-01T11:00:00.000Z");
-  assert.match(first.message, /^\[clock_skew_report\] clock skew: fridge [+-]\d+\.\d s, lamp [+-]\d+\.\d s$/);
+  assert.match(
+    first.message,
+    /^\[clock_skew_report\] clock skew: fridge [+-]\d+\.\d s, lamp [+-]\d+\.\d s$/,
+  );
   await a.clock.advance(24 * 3600_000, settle);
   await until(() => reports().length === 2, "the next day's report");
   assert.equal(reports()[1]!.at.toISOString(), "2026-06-02T11:00:00.000Z");
