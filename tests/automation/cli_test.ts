@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { run } from "../helpers/cli_run.ts";
 import { startScheduleDaemon } from "../helpers/daemon.ts";
 import { tempDir } from "../helpers/temp_dir.ts";
-import { until } from "../helpers/automation_rig.ts";
+import { EXAMPLES, until } from "../helpers/automation_rig.ts";
 
 const MISSING = `timezone: Europe/London
 sockets: { desk: { mac: "ac:cf:23:78:04:01" } }
@@ -95,4 +95,39 @@ automations:
   const unknown = await run(["automations", "restart", "nope"], { env });
   assert.equal(unknown.code, 1);
   assert.match(unknown.err, /no automation 'nope'/);
+});
+
+Deno.test("'s20 schedule check' type-checks automations: a wrong default export is exit 2 at the entry", async () => {
+  await using dir = await tempDir();
+  const file = `${dir.path}/home.yaml`;
+  await Deno.writeTextFile(`${dir.path}/wrong.ts`, "export default 42;\n");
+  await Deno.writeTextFile(
+    file,
+    `timezone: Europe/London
+sockets: { desk: { mac: "ac:cf:23:78:04:01" }, hall: { mac: "ac:cf:23:78:04:02" } }
+rules: []
+automations:
+  - script: ${EXAMPLES}linked_switches.ts
+    options: { from: desk, to: hall }
+  - script: ./wrong.ts
+`,
+  );
+  const bad = await run(["schedule", "check", file]);
+  assert.equal(bad.code, 2, bad.err);
+  assert.match(
+    bad.err,
+    new RegExp(`^${file}:7:13: automation 'wrong': its default export is not an automation`, "m"),
+  );
+  assert.doesNotMatch(bad.err, /linked_switches/);
+
+  await Deno.writeTextFile(
+    file,
+    (await Deno.readTextFile(file)).replace("  - script: ./wrong.ts\n", ""),
+  );
+  const good = await run(["schedule", "check", file]);
+  assert.equal(good.code, 0, good.err);
+  assert.match(
+    good.out,
+    /valid \(0 rules, 2 sockets, zone Europe\/London, 1 automation type-checked\)/,
+  );
 });
