@@ -18,7 +18,7 @@
  * ```ts
  * import type { AutomationContext } from "@s20/s20/automation";
  *
- * export default async function ({ sockets, signal }: AutomationContext): Promise<void> {
+ * export async function linked({ sockets, signal }: AutomationContext): Promise<void> {
  *   const desk = sockets.socket("desk"), hall = sockets.socket("hall");
  *   for await (const e of sockets.events({ signal, keepAlive: [desk] })) {
  *     if (e.type === "state" && e.mac === desk.mac) await hall.setPower(e.on);

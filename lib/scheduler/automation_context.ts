@@ -73,7 +73,7 @@ export interface GlancedEvent {
  * ```ts
  * import type { AutomationContext } from "@s20/s20/automation";
  *
- * export default async function ({ sockets, signal, log }: AutomationContext): Promise<void> {
+ * export async function logSwitches({ sockets, signal, log }: AutomationContext): Promise<void> {
  *   for await (const e of sockets.events({ signal })) {
  *     if (e.type === "state") log(`${e.mac} is ${e.on ? "on" : "off"}`);
  *   }
