@@ -18,7 +18,7 @@ async function daemonOf(ctx: CommandContext): Promise<DaemonClient> {
 const list: CommandSpec = {
   name: "list",
   summary: "list the automations and their state (the default)",
-  usage: "automations [list]",
+  usage: "automations list",
   description:
     "Each automation of the running schedule: state (running, restarting, parked), restarts,\n" +
     "last error and last lines.",
