@@ -42,6 +42,11 @@ export const ERROR_CODES = {
     http: 404,
     summary: "`s20 timers rm` named a timer the socket does not have",
   },
+  AUTOMATION_NOT_FOUND: {
+    exit: 3,
+    http: 404,
+    summary: "`s20 automations restart` named an automation the schedule does not have",
+  },
   TIMER_ID_TAKEN: {
     exit: 1,
     http: 502,

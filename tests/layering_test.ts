@@ -13,8 +13,9 @@
  * |      |                                           | one) over the transport                     |
  * | 4    | `schedule/`                               | the schedule language                       |
  * | 5    | `scheduler/`                              | sync and the daemon                         |
- * | 6    | `api/`, `mqtt/`, `web/`                   | the daemon's faces: its local API and       |
- * |      |                                           | `connect()`, its MQTT bridge, its web page  |
+ * | 6    | `api/`, `mqtt/`, `web/`, `automation/`    | the daemon's faces: its local API and       |
+ * |      |                                           | `connect()`, its MQTT bridge, its web page, |
+ * |      |                                           | and the automations it hosts                |
  * | 7    | `cli/`                                    | the `s20` command                           |
  * | top  | `mod.ts` (the repository root)            | the package's facade: re-exports only       |
  *
@@ -47,6 +48,7 @@ const RANK: Readonly<Record<string, number>> = {
   "api": 6,
   "mqtt": 6,
   "web": 6,
+  "automation": 6,
   "cli": 7,
 };
 const FACADE = "mod.ts";

@@ -12,6 +12,7 @@ import { type DiscoveryTarget, parseSocketTarget, type SocketTarget } from "../c
 import { NetworkError, S20Error } from "../errors.ts";
 import type { Mac } from "../protocol/mac.ts";
 import type { LogEntry } from "../scheduler/log_entry.ts";
+import type { AutomationStatus } from "../scheduler/automation_host.ts";
 import { ApiConnection, type Query } from "./connection.ts";
 import { DaemonSocket, type Owner, targetPath, targetText } from "./daemon_socket.ts";
 import {
@@ -376,6 +377,33 @@ export class DaemonClient implements Controller {
       signal: this.#closing.signal,
       waitMs: this.#timeout,
     }) as DaemonScheduleStatus;
+  }
+
+  /**
+   * The schedule's automations: state, restarts, last error and last lines of each.
+   *
+   * @throws {S20Error} `NO_SCHEDULE` under `s20 serve`.
+   */
+  async automations(): Promise<AutomationStatus[]> {
+    await this.#streamsOpen();
+    return await this.#connection.request("GET", "/v1/schedule/automations", {
+      signal: this.#closing.signal,
+      waitMs: this.#timeout,
+    }) as AutomationStatus[];
+  }
+
+  /**
+   * Stops one automation through its signal and starts it again (also a parked one).
+   *
+   * @throws {S20Error} `NOT_FOUND` when the schedule has no automation of that name.
+   */
+  async restartAutomation(name: string): Promise<void> {
+    await this.#streamsOpen();
+    await this.#connection.request(
+      "POST",
+      `/v1/schedule/automations/${encodeURIComponent(name)}/restart`,
+      { signal: this.#closing.signal, waitMs: this.#timeout + 5000 },
+    );
   }
 
   /**

@@ -6,6 +6,7 @@ import { S20Error } from "../errors.ts";
 import { plan } from "../schedule/plan.ts";
 import type { Schedule } from "../schedule/types.ts";
 import type { DaemonStatus } from "../scheduler/daemon.ts";
+import type { AutomationStatus } from "../scheduler/automation_host.ts";
 import type { LogEntry } from "../scheduler/log_entry.ts";
 import type { Clock } from "../time/clock.ts";
 import { HttpError, integerParam, jsonResponse } from "./http.ts";
@@ -31,6 +32,10 @@ export interface ScheduleSource {
   logs(signal?: AbortSignal): AsyncIterableIterator<LogEntry>;
   /** Re-reads the file; `false` when it has errors (the old schedule keeps running). */
   reload(): Promise<boolean>;
+  /** The schedule's automations (absent: it hosts none). */
+  automations?(): AutomationStatus[];
+  /** Restarts one automation; `false` when there is none of that name. */
+  restartAutomation?(name: string): Promise<boolean>;
 }
 
 /** The 404 of a daemon that runs no schedule. */
@@ -58,7 +63,13 @@ export const SCHEDULE_ROUTES: ReadonlyMap<string, Route<ScheduleHandler>> = new 
     GET: (scheduler, clock, url) => Promise.resolve(planResponse(scheduler, clock, url)),
   }],
   ["reload", { POST: reloadResponse }],
+  ["automations", {
+    GET: (scheduler) => Promise.resolve(jsonResponse(200, scheduler.automations?.() ?? [])),
+  }],
 ]);
+
+/** `POST /v1/schedule/automations/NAME/restart`: its path has a name in it, so it is apart. */
+const RESTART = /^automations\/([A-Za-z0-9][A-Za-z0-9_-]{0,31})\/restart$/;
 
 /** Answers `/v1/schedule`, `/v1/schedule/plan` and `/v1/schedule/reload` (`rest` after it). */
 export async function scheduleRequest(
@@ -69,6 +80,18 @@ export async function scheduleRequest(
   rest: readonly string[],
 ): Promise<Response> {
   const method = request.method;
+  const restart = RESTART.exec(rest.join("/"));
+  if (restart) {
+    if (!scheduler) throw noSchedule();
+    if (method !== "POST") allow(method, ["POST"]);
+    if (!(await scheduler.restartAutomation?.(restart[1]!))) {
+      throw new HttpError(
+        "AUTOMATION_NOT_FOUND",
+        `The schedule has no automation '${restart[1]}'; 's20 automations' lists them`,
+      );
+    }
+    return jsonResponse(200, { restarted: restart[1] });
+  }
   const route = SCHEDULE_ROUTES.get(rest.join("/"));
   if (!route) throw notFound(method, url.pathname);
   if (!scheduler) throw noSchedule();

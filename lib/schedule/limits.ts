@@ -25,6 +25,8 @@ export const MAX_NESTING = 64;
 export const MAX_RULES = 1_000;
 /** Aliases under `sockets:`. */
 export const MAX_SOCKETS = 1_000;
+/** Items of `automations:`: each is a worker, several MB of memory. */
+export const MAX_AUTOMATIONS = 64;
 /** Sum over the rules of the sockets each switches. */
 export const MAX_RULE_SOCKETS = 10_000;
 /**

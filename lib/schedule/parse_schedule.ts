@@ -4,11 +4,12 @@ import { MAX_RULE_SOCKETS, MAX_RULES } from "./limits.ts";
 import { readRule, type RuleRead } from "./parse/read_rule.ts";
 import { uniqueContentIds } from "./parse/rule_id.ts";
 import { readSockets } from "./parse/read_sockets.ts";
+import { readAutomations } from "./parse/read_automations.ts";
 import { closest, didYouMean } from "../util/suggest.ts";
 import { ScheduleError, type ScheduleIssue, sortIssues } from "./schedule_error.ts";
 import type { Location, Rule, Schedule } from "./types.ts";
 
-const TOP_KEYS = ["location", "timezone", "seed", "sockets", "rules"];
+const TOP_KEYS = ["location", "timezone", "seed", "sockets", "rules", "automations"];
 const DEFAULT_SEED = "s20";
 
 /**
@@ -186,8 +187,11 @@ function readSchedule(source: YamlSource, options: ParseScheduleOptions): Schedu
     socketsComplete: complete,
     location: location === null ? "missing" : location === "invalid" ? "invalid" : "ok",
   });
-  if (timezone === null || location === "invalid" || rules === null) return null;
-  return { file: source.file, timezone, location, seed, sockets, rules };
+  const automations = readAutomations(source, top.get("automations"));
+  if (timezone === null || location === "invalid" || rules === null || automations === null) {
+    return null;
+  }
+  return { file: source.file, timezone, location, seed, sockets, rules, automations };
 }
 
 function readTimeZone(

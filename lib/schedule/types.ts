@@ -339,4 +339,62 @@ export interface Schedule {
   readonly sockets: Readonly<Record<string, SocketAddress>>;
   /** The rules, in file order. */
   readonly rules: readonly Rule[];
+  /** Scripts the daemon hosts (`automations:`), in file order; empty when there are none. */
+  readonly automations: readonly AutomationEntry[];
+}
+
+/**
+ * What an automation may do beyond switching sockets through the daemon: Deno's permissions,
+ * each a list of what is granted (hosts for `net`, paths relative to the schedule file for
+ * `read` and `write`, variable names for `env`). Absent: nothing.
+ *
+ * @example
+ * ```ts
+ * import type { AutomationAllow } from "@s20/s20/schedule";
+ *
+ * const allow: AutomationAllow = { net: ["api.example.org"], read: ["./data"], env: ["TZ"] };
+ * ```
+ */
+export interface AutomationAllow {
+  /** Hosts (`host` or `host:port`) it may reach. */
+  readonly net?: readonly string[];
+  /** Paths it may read, as written in the file. */
+  readonly read?: readonly string[];
+  /** Paths it may write, as written in the file. */
+  readonly write?: readonly string[];
+  /** Environment variables it may read. */
+  readonly env?: readonly string[];
+}
+
+/**
+ * One item of `automations:`: a TypeScript module whose default export the daemon runs in a
+ * sandboxed worker.
+ *
+ * @example
+ * ```ts
+ * import type { AutomationEntry } from "@s20/s20/schedule";
+ *
+ * const link: AutomationEntry = {
+ *   name: "link",
+ *   script: "./automations/link.ts",
+ *   allow: {},
+ *   options: { from: "desk", to: ["hall"] },
+ *   line: 9,
+ *   column: 13,
+ * };
+ * ```
+ */
+export interface AutomationEntry {
+  /** Its name in logs and the API: `name:`, or the script's file name without extension. */
+  readonly name: string;
+  /** The script's path as written, relative to the schedule file. */
+  readonly script: string;
+  /** What it may do besides switching sockets. */
+  readonly allow: AutomationAllow;
+  /** The `options:` mapping, handed to the script as is (plain data). */
+  readonly options: Readonly<Record<string, unknown>>;
+  /** Line of its `script:` value in the file (from 1), for messages. */
+  readonly line: number;
+  /** Column of its `script:` value (from 1). */
+  readonly column: number;
 }

@@ -7,6 +7,7 @@ import { checkSchedule } from "../schedule/parse_schedule.ts";
 import type { ScheduleIssue } from "../schedule/schedule_error.ts";
 import type { Schedule } from "../schedule/types.ts";
 import { readTextFileStrict } from "../util/read_text_file.ts";
+import { automationFileIssues } from "./automation_files.ts";
 
 /** A checked schedule, or why the file cannot be used. Plain data: it crosses to the worker. */
 export type ScheduleFileRead = { schedule: Schedule } | { issues: ScheduleIssue[] };
@@ -19,7 +20,9 @@ export function readScheduleFile(file: string): ScheduleFileRead {
   try {
     const text = readTextFileStrict(file, { what: "schedule file" });
     const { schedule, issues } = checkSchedule(text, { file });
-    return schedule && issues.length === 0 ? { schedule } : { issues: [...issues] };
+    if (!schedule || issues.length > 0) return { issues: [...issues] };
+    const missing = automationFileIssues(schedule, file);
+    return missing.length === 0 ? { schedule } : { issues: missing };
   } catch (error) {
     return { issues: [fileIssue(file, `cannot read the file: ${(error as Error).message}`)] };
   }

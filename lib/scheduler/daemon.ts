@@ -9,7 +9,7 @@ import type { Controller, SocketController } from "../client/controller.ts";
 import { EventHub } from "../client/event_hub.ts";
 import type { S20Event } from "../client/events.ts";
 import type { DiscoveryTarget, SocketTarget } from "../client/targets.ts";
-import { S20Error } from "../errors.ts";
+import { DeviceNotFoundError, S20Error } from "../errors.ts";
 import { desiredState } from "../schedule/desired_state.ts";
 import type { Plan, PlannedEvent } from "../schedule/plan_types.ts";
 import { formatIssues, ScheduleError } from "../schedule/schedule_error.ts";
@@ -21,6 +21,9 @@ import { readScheduleFileInWorker, type ScheduleFileRead } from "./_schedule_fil
 import { StateStore } from "./state_store.ts";
 import { clockIsOff, type SyncReport, syncSchedule } from "./sync.ts";
 import { formatDuration } from "../util/duration.ts";
+import { AutomationHost, type AutomationStatus } from "./automation_host.ts";
+import type { ScheduleGlance } from "./automation_context.ts";
+import type { KnownAlias } from "./_automation_messages.ts";
 
 /** The daemon re-checks wall time at least this often (suspend, clock steps; as croner does). */
 const MAX_SLEEP_MS = 30_000;
@@ -82,6 +85,13 @@ export interface DaemonOptions {
   readonly maxSleepMs?: number;
   /** How often every socket's clock is checked, in clock ms. @default {3600000} */
   readonly clockCheckMs?: number;
+  /**
+   * How long a stopped automation may take to end once its signal aborts, in real ms, before
+   * its worker is terminated.
+   *
+   * @default {2000}
+   */
+  readonly automationStopMs?: number;
 }
 
 /**
@@ -157,12 +167,36 @@ export class SchedulerDaemon {
   #background = new Set<Promise<unknown>>();
   #listening: Promise<void> | null = null;
   #watching: Promise<void> | null = null;
+  readonly #automations: AutomationHost;
 
   /** Creates the daemon; nothing runs before `start()`. */
   constructor(options: DaemonOptions) {
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
     this.#store = new StateStore(options.statePath ?? null);
+    this.#automations = new AutomationHost({
+      clock: this.#clock,
+      controller: options.controller,
+      resolve: (target) => this.#resolve(target),
+      aliases: () => this.#knownAliases(),
+      glance: () => this.#glance(),
+      log: (kind, message, extra) => this.#log(kind, message, extra),
+      ...(options.automationStopMs !== undefined ? { stopGraceMs: options.automationStopMs } : {}),
+    });
+  }
+
+  /** The schedule's automations and where each stands (`s20 automations`). */
+  automations(): AutomationStatus[] {
+    return this.#automations.list();
+  }
+
+  /**
+   * Stops an automation through its signal and starts it again (also a parked one).
+   *
+   * @returns Whether the schedule has an automation of that name.
+   */
+  restartAutomation(name: string): Promise<boolean> {
+    return this.#automations.restart(name);
   }
 
   /** Log entries from now on (for the daemon API's event stream). */
@@ -217,6 +251,7 @@ export class SchedulerDaemon {
     this.#startedAt = new Date(this.#clock.now());
     this.#log("started", `running ${this.#options.file} in ${schedule.schedule.timezone}`);
     await this.#install(schedule.schedule);
+    await this.#automations.apply(schedule.schedule.automations, this.#options.file);
     this.#listen();
     if (this.#options.watch ?? true) this.#watch();
   }
@@ -239,6 +274,7 @@ export class SchedulerDaemon {
     }
     this.#log("loaded", `reloaded ${this.#options.file}`);
     await this.#queueTick(() => this.#install(read.schedule));
+    await this.#automations.apply(read.schedule.automations, this.#options.file);
     return true;
   }
 
@@ -262,6 +298,7 @@ export class SchedulerDaemon {
     this.#timer = null;
     this.#watcher?.close();
     for (const hold of this.#holds) hold[Symbol.dispose]();
+    await this.#automations.stop();
     await this.#ticking;
     await Promise.allSettled([...this.#background]);
     this.#log("stopped", "stopped");
@@ -693,6 +730,53 @@ export class SchedulerDaemon {
 
   #socketOf(alias: string): SocketController | null {
     return this.#sockets.find((s) => s.alias === alias)?.socket ?? null;
+  }
+
+  /** What an automation names: a schedule alias, else a MAC or an address. */
+  #resolve(target: SocketTarget): SocketController {
+    if (typeof target === "string") {
+      const entry = this.#sockets.find((s) => s.alias === target);
+      if (entry?.socket) return entry.socket;
+      if (entry) throw entry.error ?? new DeviceNotFoundError(target, "not found");
+    }
+    return this.#options.controller.socket(target);
+  }
+
+  #knownAliases(): Record<string, KnownAlias> {
+    return Object.fromEntries(this.#sockets.map((s) => [s.alias, {
+      mac: s.socket?.mac ?? null,
+      ip: s.socket?.address?.hostname ?? null,
+      port: s.socket?.address?.port ?? null,
+    }]));
+  }
+
+  /** The schedule as an automation sees it. */
+  #glance(): ScheduleGlance | null {
+    const schedule = this.#schedule;
+    if (!schedule) return null;
+    const now = this.#clock.now();
+    const instant = Temporal.Instant.fromEpochMilliseconds(now);
+    const events = this.#plan?.events ?? [];
+    const glanced = (e: PlannedEvent) => ({
+      socket: e.socket,
+      action: e.action,
+      at: e.at.toString(),
+      rule: describeRule(e),
+    });
+    return {
+      file: this.#options.file,
+      timezone: schedule.timezone,
+      sockets: Object.fromEntries(
+        Object.keys(schedule.sockets).map((alias) => [alias, {
+          mac: this.#socketOf(alias)?.mac ?? schedule.sockets[alias]?.mac ?? null,
+          desired: desiredState(schedule, alias, instant),
+        }]),
+      ),
+      nextEvents: events.filter((e) => e.at.epochMilliseconds > now).slice(0, 10).map(glanced),
+      recentEvents: events.filter((e) =>
+        e.at.epochMilliseconds <= now && e.at.epochMilliseconds > now - 3600_000
+      ).map(glanced),
+    };
   }
 
   #log(

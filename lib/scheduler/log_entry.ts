@@ -31,7 +31,12 @@ export type LogKind =
   | "online"
   | "reboot"
   | "state"
-  | "error";
+  | "error"
+  | "automation"
+  | "automation-started"
+  | "automation-stopped"
+  | "automation-failed"
+  | "automation-parked";
 
 /**
  * A log entry: when (the daemon's clock), what, and the details that apply.
@@ -55,6 +60,8 @@ export interface LogEntry {
   readonly socket?: string;
   /** The rule's id, when it concerns one. */
   readonly rule?: string;
+  /** The automation's name, for its own lines and what happened to it. */
+  readonly automation?: string;
   /** The action, when one was taken. */
   readonly action?: "on" | "off";
   /** For fired events: how late, in ms of the daemon's clock. */

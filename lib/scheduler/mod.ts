@@ -29,4 +29,5 @@ export {
   type ScheduledSocket,
 } from "./resolve_sockets.ts";
 export { ownerLabel, ownerOf, ownerRule } from "./owned_timers.ts";
+export type { AutomationState, AutomationStatus } from "./automation_host.ts";
 export { StateStore, type UnreadableState } from "./state_store.ts";

@@ -23,6 +23,8 @@ Deno.test("lib/schedule/mod.ts exports exactly the documented values and types",
   ]);
   assert.deepEqual(types, [
     "Action",
+    "AutomationAllow",
+    "AutomationEntry",
     "CalendarDay",
     "CheckResult",
     "CronRule",

@@ -17,6 +17,8 @@ Deno.test("lib/scheduler/mod.ts exports exactly the documented values and types"
     "syncSchedule",
   ]);
   assert.deepEqual(types, [
+    "AutomationState",
+    "AutomationStatus",
     "DaemonOptions",
     "DaemonStatus",
     "LogEntry",

@@ -18,6 +18,7 @@ import { watchCommand } from "./watch.ts";
 import { doctorCommand } from "./doctor.ts";
 import { emulateCommand } from "./emulate.ts";
 import { scheduleCommand } from "./schedule.ts";
+import { automationsCommand } from "./automations.ts";
 import { serveCommand } from "./serve.ts";
 import { webCommand } from "./web.ts";
 import { pairCommand } from "./pair.ts";
@@ -41,6 +42,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   timersCommand,
   watchCommand,
   scheduleCommand,
+  automationsCommand,
   serveCommand,
   webCommand,
   pairCommand,

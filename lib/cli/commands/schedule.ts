@@ -13,6 +13,8 @@ import { planSunLines, planSvg } from "../../schedule/plan_svg.ts";
 import { resolveSockets } from "../../scheduler/resolve_sockets.ts";
 import { type SocketSyncReport, syncSchedule } from "../../scheduler/sync.ts";
 import { SchedulerDaemon } from "../../scheduler/daemon.ts";
+import { automationFileIssues } from "../../scheduler/automation_files.ts";
+import { checkAutomationTypes } from "../../scheduler/automation_types.ts";
 import { formatLogJson, formatLogText } from "../../scheduler/log_entry.ts";
 import { timerWhen } from "../../client/timer_spec.ts";
 import type { ApiServer } from "../../api/server.ts";
@@ -33,6 +35,8 @@ export function readSchedule(_ctx: CommandContext, file: string): Schedule {
   }
   const { schedule, issues } = checkSchedule(text, { file });
   if (schedule === null || issues.length > 0) throw new ScheduleError(issues);
+  const missing = automationFileIssues(schedule, file);
+  if (missing.length > 0) throw new ScheduleError(missing);
   return schedule;
 }
 
@@ -43,22 +47,33 @@ const check: CommandSpec = {
   summary: "validate a schedule file (touches no socket)",
   usage: "schedule check FILE",
   description: "Reports every error with file:line:column, what is wrong and how to fix it.\n" +
+    "Automations are type-checked with 'deno check' (a wrong default export is an error).\n" +
     "Exits 0 when the file is valid and 2 otherwise.",
   examples: ["s20 schedule check schedules.yaml", "s20 schedule check schedules.yaml --json"],
   positionals: FILE,
-  run(ctx) {
+  async run(ctx) {
     const file = ctx.positionals[0]!;
     try {
       const schedule = readSchedule(ctx, file);
+      const typed = await checkAutomationTypes(schedule, file);
+      if ("skipped" in typed) {
+        ctx.out.warn(`s20: note: automations not type-checked: ${typed.skipped}`);
+      } else if (typed.issues.length > 0) throw new ScheduleError(typed.issues);
       const rules = schedule.rules.length;
       const sockets = Object.keys(schedule.sockets).length;
       ctx.out.data({ file, valid: true, rules, sockets, errors: [] });
       ctx.out.line(
         `${file}: valid (${rules} rule${rules === 1 ? "" : "s"}, ${sockets} socket${
           sockets === 1 ? "" : "s"
-        }, zone ${schedule.timezone})`,
+        }, zone ${schedule.timezone}${
+          schedule.automations.length > 0
+            ? `, ${schedule.automations.length} automation${
+              schedule.automations.length === 1 ? "" : "s"
+            } type-checked`
+            : ""
+        })`,
       );
-      return Promise.resolve(0);
+      return 0;
     } catch (error) {
       if (!(error instanceof ScheduleError) || !ctx.out.json) throw error;
       const more = error.issues.length - ISSUES_SHOWN;
@@ -68,7 +83,7 @@ const check: CommandSpec = {
         errors: error.issues.slice(0, ISSUES_SHOWN),
         ...(more > 0 ? { moreErrors: more } : {}),
       });
-      return Promise.resolve(2);
+      return 2;
     }
   },
 };
