@@ -47,8 +47,15 @@ Deno.test({
         (m) => m.topic === "homeassistant/switch/s20/accf2300a302_switch/config",
         "desk's discovery",
       );
+      // Counted before publishing: the answer may come before mosquitto_pub has exited.
+      const from = sub.messages.length;
       await broker.pub("s20/desk/set", "ON");
-      await sub.next((m) => m.topic === "s20/desk" && JSON.parse(m.payload).state === "ON", "ON");
+      await sub.waitFor(
+        (m) => m.topic === "s20/desk" && JSON.parse(m.payload).state === "ON",
+        "ON",
+        10_000,
+        from,
+      );
       assert.equal(sockets[0]!.device.on, true);
       assert.equal(sockets[1]!.device.on, false);
       // A bad command is logged with its topic, on standard error.
