@@ -5,6 +5,7 @@
  * The tests' own client is `mosquitto_sub`/`mosquitto_pub`, not s20's MQTT code.
  */
 
+import assert from "node:assert/strict";
 import { findTool } from "./find_tool.ts";
 import { makeCa, makeServerCert } from "./tls_certs.ts";
 
@@ -30,6 +31,16 @@ export function mosquittoMissing(what: string): boolean {
     } not installed (apt-get install mosquitto mosquitto-clients)`,
   );
   return true;
+}
+
+/** Fails when a CLI run's standard output or error holds `secret` (the broker password). */
+export function assertSecretUnseen(
+  io: { readonly out: string; readonly err: string },
+  secret: string,
+  what = "",
+): void {
+  assert.ok(!io.out.includes(secret), `${what}password in standard output`);
+  assert.ok(!io.err.includes(secret), `${what}password in standard error:\n${io.err}`);
 }
 
 function freePort(): number {
@@ -248,6 +259,22 @@ export class Subscription implements AsyncDisposable {
   /** The first message from now on that `match` accepts. */
   next(match: (m: Received) => boolean, what: string, timeoutMs = 10_000): Promise<Received> {
     return this.waitFor(match, what, timeoutMs, this.messages.length);
+  }
+
+  /**
+   * The first message that `match` accepts among those received once `action` (a
+   * `mosquitto_pub`, say) has begun: the answer may come before the action's promise settles,
+   * which `next` after it would miss.
+   */
+  async after(
+    action: () => Promise<unknown>,
+    match: (m: Received) => boolean,
+    what: string,
+    timeoutMs = 10_000,
+  ): Promise<Received> {
+    const from = this.messages.length;
+    await action();
+    return this.waitFor(match, what, timeoutMs, from);
   }
 
   /** The first message (already received, from index `from`, or coming) that `match` accepts. */

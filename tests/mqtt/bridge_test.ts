@@ -91,8 +91,11 @@ Deno.test({
     assert.ok(typeof state.last_seen === "string" && !Number.isNaN(Date.parse(state.last_seen)));
     await sub.waitFor((m) => m.topic === "s20/sock1/availability" && m.payload === "online", "up");
 
-    await s.broker.pub("s20/sock1/set", "ON");
-    await sub.next((m) => m.topic === "s20/sock1" && stateOf(m.payload).state === "ON", "ON");
+    await sub.after(
+      () => s.broker.pub("s20/sock1/set", "ON"),
+      (m) => m.topic === "s20/sock1" && stateOf(m.payload).state === "ON",
+      "ON",
+    );
     assert.equal(emulator.device.on, true);
     // Published only after the socket confirmed: the relay had switched by then.
     assert.equal(emulator.device.history.at(-1)?.cause, "dc");
@@ -103,8 +106,11 @@ Deno.test({
     assert.ok(retained.retain);
     assert.equal(stateOf(retained.payload).state, "ON");
 
-    await s.broker.pub("s20/sock1/set", '{"state":"TOGGLE"}');
-    await sub.next((m) => m.topic === "s20/sock1" && stateOf(m.payload).state === "OFF", "OFF");
+    await sub.after(
+      () => s.broker.pub("s20/sock1/set", '{"state":"TOGGLE"}'),
+      (m) => m.topic === "s20/sock1" && stateOf(m.payload).state === "OFF",
+      "OFF",
+    );
     assert.equal(emulator.device.on, false);
 
     await s.broker.pub(

@@ -9,7 +9,7 @@ import { main } from "../../lib/cli/main.ts";
 import { BufferIo } from "../../lib/cli/io.ts";
 import { emulators, net } from "../helpers/cli_run.ts";
 import { startDaemon, tempDir, until } from "../helpers/daemon.ts";
-import { Broker, mosquittoMissing } from "../helpers/mosquitto.ts";
+import { assertSecretUnseen, Broker, mosquittoMissing } from "../helpers/mosquitto.ts";
 import { makeCa, opensslMissing } from "../helpers/tls_certs.ts";
 
 const ignore = mosquittoMissing("the mqtts:// tests") || opensslMissing("the mqtts:// tests");
@@ -59,8 +59,11 @@ Deno.test({
       assert.match(daemon.io.err, /connected to the MQTT broker mqtts:\/\/127\.0\.0\.1:\d+/);
 
       // Commands come back over TLS too, and both topics are retained for a new subscriber.
-      await broker.pub("s20/desk/set", "ON");
-      await sub.next((m) => m.topic === "s20/desk" && JSON.parse(m.payload).state === "ON", "ON");
+      await sub.after(
+        () => broker.pub("s20/desk/set", "ON"),
+        (m) => m.topic === "s20/desk" && JSON.parse(m.payload).state === "ON",
+        "ON",
+      );
       assert.equal(sockets[0]!.device.on, true);
       await using late = await broker.sub("s20/bridge/state", "s20/desk");
       const online = await late.waitFor((m) => m.topic === "s20/bridge/state", "retained online");
@@ -71,8 +74,7 @@ Deno.test({
       assert.equal(await daemon.stop(), 0);
     }
     await sub.waitFor((m) => m.topic === "s20/bridge/state" && m.payload === "offline", "offline");
-    assert.ok(!daemon.io.out.includes(broker.password), "password in standard output");
-    assert.ok(!daemon.io.err.includes(broker.password), "password in standard error");
+    assertSecretUnseen(daemon.io, broker.password);
   },
 });
 
@@ -104,8 +106,7 @@ Deno.test({
       } finally {
         assert.equal(await daemon.stop(), 0);
       }
-      assert.ok(!daemon.io.out.includes(broker.password), `${what}: password in standard output`);
-      assert.ok(!daemon.io.err.includes(broker.password), `${what}: password in standard error`);
+      assertSecretUnseen(daemon.io, broker.password, `${what}: `);
     }
     // Nothing of the bridge's reached the broker.
     assert.deepEqual(sub.messages.filter((m) => !m.topic.startsWith("s20test/")), []);
@@ -127,5 +128,5 @@ Deno.test("mqtt tls: a ca_file holding no PEM certificate is a usage error that 
   );
   assert.equal(code, 2, io.err);
   assert.match(io.err, /mqtt\.ca_file: '.*ca\.pem' holds no PEM certificate/);
-  assert.ok(!io.err.includes(secret) && !io.out.includes(secret), io.err);
+  assertSecretUnseen(io, secret);
 });
