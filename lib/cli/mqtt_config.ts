@@ -162,6 +162,13 @@ export function mqttSettings(
         `${where}.ca_file: cannot read '${caFile}': ${(error as Error).message}`,
       );
     }
+    // Anything else would be ignored by TLS, and every connection would fail as "not trusted".
+    // The file is not echoed: it might be the password file by mistake.
+    if (!ca.includes("-----BEGIN CERTIFICATE-----")) {
+      throw new UsageError(
+        `${where}.ca_file: '${caFile}' holds no PEM certificate (-----BEGIN CERTIFICATE-----)`,
+      );
+    }
   }
   const username = text("username");
   const clientId = text("client_id");

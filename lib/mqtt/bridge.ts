@@ -10,6 +10,7 @@ import type { Mac } from "../protocol/mac.ts";
 import type { DaemonStatus } from "../scheduler/daemon.ts";
 import { type Clock, type ClockTimer, systemClock } from "../time/clock.ts";
 import { type IClientOptions, type MqttClient, mqttConnect } from "./_deps.ts";
+import { brokerErrorText } from "./broker_errors.ts";
 import { CommandTracker } from "./command_tracker.ts";
 import {
   absentEntityTopics,
@@ -290,7 +291,7 @@ export class MqttBridge {
       // Refused credentials and the like repeat on every retry; say each once.
       if (error.message === this.#lastError) return;
       this.#lastError = error.message;
-      this.#log("warn", `MQTT broker ${redactUrl(o.url)}: ${error.message}`);
+      this.#log("warn", `MQTT broker ${redactUrl(o.url)}: ${brokerErrorText(error)}`);
     });
     client.on("close", () => {
       if (this.#stop.signal.aborted) return;

@@ -1,8 +1,13 @@
 /**
  * A real MQTT broker for tests: Mosquitto 2 from the distribution's packages, on a free loopback
- * port, with a generated config (a password file, no anonymous access) in a temporary folder.
+ * port, with a generated config (a password file, no anonymous access) in a temporary folder,
+ * plain MQTT or, with `tls`, MQTT over TLS with a throwaway CA.
  * The tests' own client is `mosquitto_sub`/`mosquitto_pub`, not s20's MQTT code.
  */
+
+import assert from "node:assert/strict";
+import { findTool } from "./find_tool.ts";
+import { makeCa, makeServerCert } from "./tls_certs.ts";
 
 /** One message as `mosquitto_sub -F %j` prints it. */
 export interface Received {
@@ -17,7 +22,7 @@ export interface Received {
  */
 export function mosquittoMissing(what: string): boolean {
   const tools = ["mosquitto", "mosquitto_sub", "mosquitto_pub", "mosquitto_passwd"];
-  const missing = tools.filter((tool) => !find(tool));
+  const missing = tools.filter((tool) => !findTool(tool));
   if (missing.length === 0) return false;
   // deno-lint-ignore no-console
   console.warn(
@@ -28,16 +33,14 @@ export function mosquittoMissing(what: string): boolean {
   return true;
 }
 
-function find(tool: string): string | null {
-  for (const dir of ["/usr/sbin", "/usr/bin", "/usr/local/sbin", "/usr/local/bin"]) {
-    try {
-      Deno.statSync(`${dir}/${tool}`);
-      return `${dir}/${tool}`;
-    } catch {
-      // Not there.
-    }
-  }
-  return null;
+/** Fails when a CLI run's standard output or error holds `secret` (the broker password). */
+export function assertSecretUnseen(
+  io: { readonly out: string; readonly err: string },
+  secret: string,
+  what = "",
+): void {
+  assert.ok(!io.out.includes(secret), `${what}password in standard output`);
+  assert.ok(!io.err.includes(secret), `${what}password in standard error:\n${io.err}`);
 }
 
 function freePort(): number {
@@ -48,7 +51,8 @@ function freePort(): number {
 }
 
 async function run(tool: string, args: string[]): Promise<void> {
-  const { code, stderr } = await new Deno.Command(find(tool)!, { args, stderr: "piped" }).output();
+  const { code, stderr } = await new Deno.Command(findTool(tool)!, { args, stderr: "piped" })
+    .output();
   if (code !== 0) throw new Error(`${tool} failed: ${new TextDecoder().decode(stderr)}`);
 }
 
@@ -58,31 +62,47 @@ export class Broker implements AsyncDisposable {
   readonly port: number;
   readonly username = "s20test";
   readonly password: string;
+  /** The CA certificate (PEM file) that signed the broker's, on a TLS broker. */
+  readonly caFile: string | null;
   #process: Deno.ChildProcess | null = null;
   #subs = new Set<Subscription>();
 
-  private constructor(dir: string, port: number, password: string) {
+  private constructor(dir: string, port: number, password: string, caFile: string | null) {
     this.dir = dir;
     this.port = port;
     this.password = password;
+    this.caFile = caFile;
   }
 
-  /** `mqtt://127.0.0.1:PORT`. */
+  /** `mqtt://127.0.0.1:PORT`, or `mqtts://…` on a TLS broker. */
   get url(): string {
-    return `mqtt://127.0.0.1:${this.port}`;
+    return `${this.caFile ? "mqtts" : "mqtt"}://127.0.0.1:${this.port}`;
   }
 
-  /** Writes the config and password file and starts the broker. */
-  static async start(): Promise<Broker> {
+  /**
+   * Writes the config and password file and starts the broker. With `tls`, its one listener
+   * speaks TLS only, with a certificate for 127.0.0.1 signed by a CA made for it (`caFile`);
+   * `openssl` must be there (see `opensslMissing`).
+   */
+  static async start(options: { readonly tls?: boolean } = {}): Promise<Broker> {
     const dir = await Deno.makeTempDir({ prefix: "s20-mqtt-" });
     const password = `pw-${crypto.randomUUID()}`;
-    const broker = new Broker(dir, freePort(), password);
+    let tls: string[] = [];
+    let caFile: string | null = null;
+    if (options.tls) {
+      const ca = await makeCa(dir, "ca");
+      const server = await makeServerCert(dir, "server", ca, "127.0.0.1");
+      caFile = ca.cert;
+      tls = [`cafile ${ca.cert}`, `certfile ${server.cert}`, `keyfile ${server.key}`];
+    }
+    const broker = new Broker(dir, freePort(), password, caFile);
     await run("mosquitto_passwd", ["-b", "-c", `${dir}/passwd`, broker.username, password]);
     await Deno.chmod(`${dir}/passwd`, 0o600);
     await Deno.writeTextFile(
       `${dir}/mosquitto.conf`,
       [
         `listener ${broker.port} 127.0.0.1`,
+        ...tls,
         "allow_anonymous false",
         `password_file ${dir}/passwd`,
         "persistence false",
@@ -98,7 +118,7 @@ export class Broker implements AsyncDisposable {
 
   /** Starts the broker (again) on the same port and waits until it accepts connections. */
   async startAgain(): Promise<void> {
-    this.#process = new Deno.Command(find("mosquitto")!, {
+    this.#process = new Deno.Command(findTool("mosquitto")!, {
       args: ["-c", `${this.dir}/mosquitto.conf`],
       stdout: "null",
       stderr: "null",
@@ -126,7 +146,18 @@ export class Broker implements AsyncDisposable {
   }
 
   #auth(): string[] {
-    return ["-h", "127.0.0.1", "-p", String(this.port), "-u", this.username, "-P", this.password];
+    const tls = this.caFile ? ["--cafile", this.caFile] : [];
+    return [
+      "-h",
+      "127.0.0.1",
+      "-p",
+      String(this.port),
+      "-u",
+      this.username,
+      "-P",
+      this.password,
+      ...tls,
+    ];
   }
 
   /** `mosquitto_pub`: one message, QoS 1. */
@@ -155,7 +186,7 @@ export class Broker implements AsyncDisposable {
    */
   async sub(...filters: string[]): Promise<Subscription> {
     const probe = `s20test/probe/${crypto.randomUUID()}`;
-    const process = new Deno.Command(find("mosquitto_sub")!, {
+    const process = new Deno.Command(findTool("mosquitto_sub")!, {
       args: [
         ...this.#auth(),
         "-q",
@@ -228,6 +259,22 @@ export class Subscription implements AsyncDisposable {
   /** The first message from now on that `match` accepts. */
   next(match: (m: Received) => boolean, what: string, timeoutMs = 10_000): Promise<Received> {
     return this.waitFor(match, what, timeoutMs, this.messages.length);
+  }
+
+  /**
+   * The first message that `match` accepts among those received once `action` (a
+   * `mosquitto_pub`, say) has begun: the answer may come before the action's promise settles,
+   * which `next` after it would miss.
+   */
+  async after(
+    action: () => Promise<unknown>,
+    match: (m: Received) => boolean,
+    what: string,
+    timeoutMs = 10_000,
+  ): Promise<Received> {
+    const from = this.messages.length;
+    await action();
+    return this.waitFor(match, what, timeoutMs, from);
   }
 
   /** The first message (already received, from index `from`, or coming) that `match` accepts. */
