@@ -93,7 +93,7 @@ automations:
   assert.equal(restarted.code, 0, restarted.err);
   assert.equal(restarted.out, "idle: restarted\n");
   const unknown = await run(["automations", "restart", "nope"], { env });
-  assert.equal(unknown.code, 1);
+  assert.equal(unknown.code, 3, "AUTOMATION_NOT_FOUND, as the README's table says");
   assert.match(unknown.err, /no automation 'nope'/);
 });
 
