@@ -72,3 +72,31 @@ Deno.test("saving one automation's script restarts it alone, by rename or in pla
   assert.equal(count("synced"), synced);
   assert.equal(count("script-saved"), 3);
 });
+
+Deno.test("a parked automation stays parked when another script is saved, and restarts when its own is", async () => {
+  await using a = await automationRig({
+    "home.yaml": SCHEDULE.replace("./steady.js", "./throws.js"),
+    "throws.js": `export default async function () { throw new RangeError("boom"); }`,
+    "more/edited.js": script("v1"),
+  }, { daemon: { watch: true } });
+  const failures = () => a.log.filter((e) => e.automation === "throws" && e.level === "error");
+  for (let n = 1; n <= 5; n++) {
+    await until(() => failures().length === n, `failure ${n}`);
+    await a.clock.advance(2 ** (n - 1) * 1000);
+  }
+  assert.equal(a.daemon.automations()[0]?.state, "parked");
+
+  const saved = () => a.log.filter((e) => e.kind === "script-saved").length;
+  await a.write("more/edited.js", script("v2"));
+  await until(() => saved() === 1, "the other script's save");
+  await a.daemon.idle();
+  assert.equal(a.daemon.automations()[0]?.state, "parked", "not retried by another's save");
+  const started = (name: string) =>
+    a.log.filter((e) => e.kind === "automation-started" && e.automation === name).length;
+  assert.equal(started("throws"), 5, "its five runs, none after it was parked");
+  assert.equal(started("edited"), 2);
+
+  await a.write("throws.js", script("fixed"));
+  await until(() => a.daemon.automations()[0]?.state === "running", "the fixed script running");
+  await a.until((e) => e.message.startsWith("[throws] fixed "), "its first line");
+});
