@@ -173,9 +173,14 @@ export class AutomationHost {
 
   /**
    * Runs the given automations: new ones start, changed ones (entry or script text) are
-   * stopped and started anew, removed ones stop, unchanged ones keep running.
+   * stopped and started anew, removed ones stop, unchanged ones keep running. A parked one
+   * starts anew too unless `retryParked` is false (a save of another automation's script).
    */
-  async apply(entries: readonly AutomationEntry[], scheduleFile: string): Promise<void> {
+  async apply(
+    entries: readonly AutomationEntry[],
+    scheduleFile: string,
+    { retryParked = true }: { retryParked?: boolean } = {},
+  ): Promise<void> {
     if (this.#stopped) return;
     this.#scheduleFile = scheduleFile;
     const next = new Map<string, Hosted>();
@@ -186,7 +191,9 @@ export class AutomationHost {
     const stops: Promise<void>[] = [];
     for (const [name, old] of this.#hosted) {
       const fresh = next.get(name);
-      if (fresh && fresh.fingerprint === old.fingerprint && old.state !== "parked") {
+      if (
+        fresh && fresh.fingerprint === old.fingerprint && (old.state !== "parked" || !retryParked)
+      ) {
         next.set(name, old);
         continue;
       }

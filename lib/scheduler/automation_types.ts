@@ -2,7 +2,8 @@
  * `s20 schedule check`'s type check of automations: `deno check` of a small module that
  * assigns each script's default export to an `Automation`, so a wrong export or a type error
  * in the script is found before the daemon runs it. Needs the `deno` executable (not in a
- * compiled `s20`) and permission to run it.
+ * compiled `s20`) and permission to run it: `--allow-run=deno`, which the shipped `s20` task,
+ * `deno task install` and `scripts/s20.ts`'s shebang give.
  */
 import { pathToFileURL } from "node:url";
 import { dirname } from "node:path";
@@ -16,20 +17,52 @@ export type AutomationTypeCheck = { issues: ScheduleIssue[] } | { skipped: strin
 // deno-lint-ignore no-control-regex
 const ANSI = /\x1b\[[0-9;]*m/g;
 
+/** The permission flag that lets `s20 schedule check` run deno (Deno's own words for it). */
+export const RUN_DENO_FLAG = "--allow-run=deno";
+
+/**
+ * The deno to run for the check, or why there is none. Permission is asked of Deno, never
+ * tried: a denied run in a terminal would prompt.
+ *
+ * @param executable What runs s20 (`Deno.execPath()`).
+ */
+export function denoToRun(executable: string): { command: string } | { skipped: string } {
+  if (!/(^|[/\\])deno(\.exe)?$/.test(executable)) {
+    // A compiled s20 is its own executable and carries no deno, and its modules are not files
+    // a deno could read: no permission flag changes that.
+    return {
+      skipped: `this s20 is a compiled program (${executable}), which cannot run 'deno check'; ` +
+        "type-check a script with 'deno check SCRIPT', or run 's20 schedule check' from source " +
+        "('deno task s20 schedule check FILE')",
+    };
+  }
+  const granted = (command: string) =>
+    Deno.permissions.querySync({ name: "run", command }).state === "granted";
+  // The deno running now, else the one on PATH: `--allow-run=deno` names the PATH one, and
+  // Deno.execPath() differs from it when that is a symlink (npm, Homebrew installs).
+  for (const command of [executable, "deno"]) {
+    if (granted(command)) return { command };
+  }
+  return {
+    skipped: `running deno is not allowed; add ${RUN_DENO_FLAG} to the deno run flags ` +
+      "(with the shipped ones: --allow-run=ss,ps,deno)",
+  };
+}
+
 /**
  * Type-checks each automation of `schedule` (read from `file`).
  *
- * @param deno The `deno` executable. @default {Deno.execPath()}
+ * @param executable What runs s20; only a deno can type-check. @default {Deno.execPath()}
  */
 export async function checkAutomationTypes(
   schedule: Schedule,
   file: string,
-  deno: string = Deno.execPath(),
+  executable: string = Deno.execPath(),
 ): Promise<AutomationTypeCheck> {
   if (schedule.automations.length === 0) return { issues: [] };
-  if (!/(^|\/)deno(\.exe)?$/.test(deno)) {
-    return { skipped: "not run by deno (a compiled s20): run 'deno check SCRIPT' yourself" };
-  }
+  const found = denoToRun(executable);
+  if ("skipped" in found) return found;
+  const deno = found.command;
   const types = new URL("./automation_context.ts", import.meta.url).href;
   const issues: ScheduleIssue[] = [];
   for (const entry of schedule.automations) {

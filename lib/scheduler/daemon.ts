@@ -4,7 +4,6 @@
  * cuts, lost clocks, DST changes, restarts, edits of the file). Time comes from an injected
  * clock, so a virtual clock can play a day in seconds.
  */
-import { basename, dirname } from "node:path";
 import type { Controller, SocketController } from "../client/controller.ts";
 import { EventHub } from "../client/event_hub.ts";
 import type { S20Event } from "../client/events.ts";
@@ -21,7 +20,8 @@ import { readScheduleFileInWorker, type ScheduleFileRead } from "./_schedule_fil
 import { StateStore } from "./state_store.ts";
 import { clockIsOff, type SyncReport, syncSchedule } from "./sync.ts";
 import { formatDuration } from "../util/duration.ts";
-import { AutomationHost, type AutomationStatus } from "./automation_host.ts";
+import { AutomationHost, automationScript, type AutomationStatus } from "./automation_host.ts";
+import { FileWatch } from "./_watch_files.ts";
 import type { ScheduleGlance } from "./automation_context.ts";
 import type { KnownAlias } from "./_automation_messages.ts";
 
@@ -74,7 +74,10 @@ export interface DaemonOptions {
   readonly targets?: readonly DiscoveryTarget[];
   /** How long after a socket's own timer is due its state is checked (clock ms). @default {5000} */
   readonly verifyDelayMs?: number;
-  /** Reload when the file changes. @default {true} */
+  /**
+   * Reload when the file changes; a change of an automation's script alone restarts that
+   * automation (the schedule is not read again). @default {true}
+   */
   readonly watch?: boolean;
   /**
    * Longest wait between two looks at the clock, in clock ms (catches suspend and clock
@@ -162,11 +165,12 @@ export class SchedulerDaemon {
   #resyncing = new Set<string>();
   #stop = new AbortController();
   #holds: Disposable[] = [];
-  #watcher: Deno.FsWatcher | null = null;
+  #fileWatch: FileWatch | null = null;
+  /** Automation changes, one at a time: a reload and a script save may overlap. */
+  #applying: Promise<void> = Promise.resolve();
   #startedAt: Date | null = null;
   #background = new Set<Promise<unknown>>();
   #listening: Promise<void> | null = null;
-  #watching: Promise<void> | null = null;
   readonly #automations: AutomationHost;
 
   /** Creates the daemon; nothing runs before `start()`. */
@@ -251,7 +255,7 @@ export class SchedulerDaemon {
     this.#startedAt = new Date(this.#clock.now());
     this.#log("started", `running ${this.#options.file} in ${schedule.schedule.timezone}`);
     await this.#install(schedule.schedule);
-    await this.#automations.apply(schedule.schedule.automations, this.#options.file);
+    await this.#applyAutomations(schedule.schedule, true);
     this.#listen();
     if (this.#options.watch ?? true) this.#watch();
   }
@@ -274,7 +278,7 @@ export class SchedulerDaemon {
     }
     this.#log("loaded", `reloaded ${this.#options.file}`);
     await this.#queueTick(() => this.#install(read.schedule));
-    await this.#automations.apply(read.schedule.automations, this.#options.file);
+    await this.#applyAutomations(read.schedule, true);
     return true;
   }
 
@@ -285,7 +289,7 @@ export class SchedulerDaemon {
       before = this.#ticking;
       await before;
       await Promise.allSettled(
-        [...this.#background].filter((p) => p !== this.#listening && p !== this.#watching),
+        [...this.#background].filter((p) => p !== this.#listening),
       );
     } while (before !== this.#ticking);
   }
@@ -296,7 +300,7 @@ export class SchedulerDaemon {
     this.#stop.abort();
     this.#timer?.cancel();
     this.#timer = null;
-    this.#watcher?.close();
+    await this.#fileWatch?.close();
     for (const hold of this.#holds) hold[Symbol.dispose]();
     await this.#automations.stop();
     await this.#ticking;
@@ -687,45 +691,59 @@ export class SchedulerDaemon {
   }
 
   /**
-   * Reloads on every save of the file. The folder is watched, not the file: a save by rename
-   * (`mv`, `sed -i`, an editor's safe-write) replaces the file, and a watch on the file itself
-   * would stay on the old one and see nothing after the first such save.
+   * Starts the automations a (re)load lists (changed ones anew; parked ones too when
+   * `retryParked`), one change at a time, then follows their scripts.
+   */
+  #applyAutomations(schedule: Schedule, retryParked: boolean): Promise<void> {
+    const run = this.#applying.then(async () => {
+      await this.#automations.apply(schedule.automations, this.#options.file, { retryParked });
+      this.#fileWatch?.watch(this.#watchedFiles());
+    });
+    this.#applying = run.catch(() => {});
+    return run;
+  }
+
+  /** The schedule file and the running schedule's scripts. */
+  #watchedFiles(): string[] {
+    const file = this.#options.file;
+    const entries = this.#schedule?.automations ?? [];
+    return [file, ...entries.map((entry) => automationScript(entry, file))];
+  }
+
+  /**
+   * Reloads on every save of the file, and restarts an automation on every save of its script
+   * (in place or by rename, as {@linkcode FileWatch} follows them).
    */
   #watch(): void {
-    const file = this.#options.file;
-    const names = new Set([basename(file)]);
-    const folders = new Set([dirname(file)]);
-    try {
-      // A symlinked file: saves may go to the link or to its target.
-      const real = Deno.realPathSync(file);
-      names.add(basename(real));
-      folders.add(dirname(real));
-    } catch {
-      // Unreadable now: the folder watch still sees it appear.
-    }
-    let watcher: Deno.FsWatcher;
-    try {
-      watcher = Deno.watchFs([...folders], { recursive: false });
-    } catch (error) {
-      this.#log(
-        "error",
-        `cannot watch ${file} for changes: ${(error as Error).message}; reload with SIGHUP`,
-        { level: "warn" },
-      );
-      return;
-    }
-    this.#watcher = watcher;
-    let pending: ReturnType<typeof setTimeout> | undefined;
-    this.#watching = (async () => {
-      for await (const change of watcher) {
-        if (change.kind === "access" || change.kind === "remove") continue;
-        if (!change.paths.some((path) => names.has(basename(path)))) continue;
-        // Editors write in several steps; reload once they are done.
-        clearTimeout(pending);
-        pending = setTimeout(() => void this.reload(), 250);
-      }
-    })().catch(() => {}).finally(() => clearTimeout(pending));
-    this.#background.add(this.#watching);
+    this.#fileWatch = new FileWatch({
+      changed: (files) => this.#onSaved(files),
+      failed: (file, error) =>
+        this.#log(
+          "error",
+          `cannot watch ${file} for changes: ${error.message}; reload with SIGHUP`,
+          { level: "warn" },
+        ),
+    });
+    this.#fileWatch.watch(this.#watchedFiles());
+  }
+
+  #onSaved(files: ReadonlySet<string>): void {
+    if (this.#stop.signal.aborted) return;
+    // A saved schedule reloads everything, scripts included.
+    const job = files.has(this.#options.file) ? this.reload() : this.#reloadScripts(files);
+    const tracked = job.catch(() => {}).finally(() => this.#background.delete(tracked));
+    this.#background.add(tracked);
+  }
+
+  /**
+   * A script was saved: the automations whose script text changed restart; the schedule is not
+   * read again and the sockets are not synced.
+   */
+  async #reloadScripts(files: ReadonlySet<string>): Promise<void> {
+    const schedule = this.#schedule;
+    if (!schedule) return;
+    this.#log("script-saved", `saved: ${[...files].join(", ")}; restarting what changed`);
+    await this.#applyAutomations(schedule, false);
   }
 
   #socketOf(alias: string): SocketController | null {

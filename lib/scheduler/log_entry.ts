@@ -36,7 +36,8 @@ export type LogKind =
   | "automation-started"
   | "automation-stopped"
   | "automation-failed"
-  | "automation-parked";
+  | "automation-parked"
+  | "script-saved";
 
 /**
  * A log entry: when (the daemon's clock), what, and the details that apply.

@@ -3,7 +3,7 @@
  * and its scripts in a temporary folder, for the automation tests.
  */
 import { VirtualClock } from "../../lib/time/clock.ts";
-import type { SchedulerDaemon } from "../../lib/scheduler/daemon.ts";
+import type { DaemonOptions, SchedulerDaemon } from "../../lib/scheduler/daemon.ts";
 import type { LogEntry } from "../../lib/scheduler/log_entry.ts";
 import { daemonFor, QUICK, type ScheduleRig, scheduleRig } from "./schedule_rig.ts";
 
@@ -35,11 +35,12 @@ export async function until(test: () => boolean, what: string, ms = 10_000): Pro
 
 /**
  * Writes `files` (the schedule as `home.yaml`, and scripts) to a temporary folder and starts a
- * daemon on it with a virtual clock (stopped unless `speed` is given).
+ * daemon on it with a virtual clock (stopped unless `speed` is given); `daemon` overrides the
+ * daemon's options (such as `watch`, off by default).
  */
 export async function automationRig(
   files: Record<string, string>,
-  options: { start?: string; speed?: number } = {},
+  options: { start?: string; speed?: number; daemon?: Partial<DaemonOptions> } = {},
 ): Promise<AutomationRig> {
   const dir = await Deno.makeTempDir({ prefix: "s20-automation-" });
   const write = async (name: string, text: string) => {
@@ -53,7 +54,10 @@ export async function automationRig(
     speed: options.speed ?? 0,
   });
   const rig = await scheduleRig(files["home.yaml"]!, { clock, ...QUICK });
-  const { daemon, log } = daemonFor(rig, clock, file, { automationStopMs: 1000 });
+  const { daemon, log } = daemonFor(rig, clock, file, {
+    automationStopMs: 1000,
+    ...options.daemon,
+  });
   try {
     await daemon.start();
   } catch (error) {

@@ -1,19 +1,15 @@
 /** The `s20` command run as a separate process, as a user runs it. */
 import { childEnv } from "./child_env.ts";
+import config from "../../deno.json" with { type: "json" };
 
 /** The entry script and the repository, for processes started by hand. */
 export const S20 = new URL("../../scripts/s20.ts", import.meta.url).pathname;
 export const ROOT = new URL("../..", import.meta.url).pathname;
 
-/** The permissions the README gives `s20`. */
-export const PERMISSIONS: readonly string[] = [
-  "--allow-net",
-  "--allow-read",
-  "--allow-write",
-  "--allow-env",
-  "--allow-sys",
-  "--allow-run=ss,ps",
-];
+/** The permissions the README gives `s20`: the shipped `s20` task's. */
+export const PERMISSIONS: readonly string[] = config.tasks.s20.split(" ").filter((word) =>
+  word.startsWith("--allow-")
+);
 
 /** What a finished `s20` process left. */
 export interface Finished {

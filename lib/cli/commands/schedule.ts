@@ -69,7 +69,7 @@ const check: CommandSpec = {
           schedule.automations.length > 0
             ? `, ${schedule.automations.length} automation${
               schedule.automations.length === 1 ? "" : "s"
-            } type-checked`
+            } ${"skipped" in typed ? "not type-checked" : "type-checked"}`
             : ""
         })`,
       );
