@@ -1,4 +1,4 @@
-#!/usr/bin/env -S deno run --unstable-net --v8-flags=--max-semi-space-size=1 --allow-net --allow-read --allow-write --allow-env --allow-sys --allow-run=ss,ps,deno
+#!/usr/bin/env -S deno run --unstable-net --unstable-worker-options --v8-flags=--max-semi-space-size=1 --allow-net --allow-read --allow-write --allow-env --allow-sys --allow-run=ss,ps,deno
 /**
  * The `s20` command. Everything is in `lib/cli/main.ts`; this file only connects it to the
  * process (stdio, signals, exit code).
