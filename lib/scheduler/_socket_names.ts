@@ -7,9 +7,8 @@
 import type { Controller } from "../client/controller.ts";
 import type { DiscoveryTarget } from "../client/targets.ts";
 import type { DiscoveredSocket } from "../client/types.ts";
-import { DeviceNotFoundError } from "../errors.ts";
+import { nameNotFound } from "../client/find_by_name.ts";
 import { Mac } from "../protocol/mac.ts";
-import { closest } from "../util/suggest.ts";
 
 /** Longest discovery one lookup runs (a socket answers a probe within ~300 ms). */
 const LOOKUP_WINDOW_MS = 3000;
@@ -59,16 +58,7 @@ export class SocketNames {
       found = await raceSignal(lookup, signal);
     }
     if (found) return found;
-    const known = [...others, ...this.names()];
-    const guess = closest(name, known);
-    throw new DeviceNotFoundError(
-      name,
-      "no schedule alias, MAC, address or socket name matches" +
-        (guess ? ` (did you mean '${guess}'?)` : "") +
-        (known.length > 0
-          ? `; known: ${known.join(", ")}`
-          : "; no named sockets were found on the network"),
-    );
+    throw nameNotFound(name, [...others, ...this.names()]);
   }
 
   /** One discovery; each socket's name is read as it answers, until `key` is met. */

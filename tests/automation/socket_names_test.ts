@@ -95,7 +95,7 @@ Deno.test("an automation naming no socket fails with DeviceNotFoundError listing
   assert.equal(failed.level, "error");
   assert.match(
     failed.message,
-    /^unknown: DeviceNotFoundError: Cannot find socket "Teapot": no schedule alias, MAC, address or socket name matches; known: desk, (Kettle, Lamp|Lamp, Kettle); restarting in 1s/,
+    /^unknown: DeviceNotFoundError: Cannot find socket "Teapot": no alias, MAC, address or socket name matches; known: desk, (Kettle, Lamp|Lamp, Kettle); restarting in 1s/,
   );
   assert.equal(named.emulators.some((e) => e.device.on), false);
 });
