@@ -5,12 +5,12 @@
  * discovery and reads each socket's name as it answers, stopping at the first match.
  */
 import type { DiscoveredSocket } from "../client/types.ts";
+import { nameNotFound } from "../client/find_by_name.ts";
 import type { Controller, SocketController } from "../client/controller.ts";
 import type { S20Event } from "../client/events.ts";
 import type { ParsedSocket } from "../client/targets.ts";
 import { DeviceNotFoundError } from "../errors.ts";
 import type { Mac } from "../protocol/mac.ts";
-import { closest } from "../util/suggest.ts";
 import type { Schedule, SocketAddress } from "../schedule/types.ts";
 import type { Clock } from "../time/clock.ts";
 
@@ -128,16 +128,8 @@ export class SocketDirectory {
       ...Object.keys(this.#schedule()?.sockets ?? {}),
       ...[...this.#entries.values()].flatMap((e) => e.name ? [e.name] : []),
     ];
-    const guess = closest(token, names);
-    throw new DeviceNotFoundError(
-      token,
-      // The CLI's words, so a name fails alike with and without a daemon.
-      "no alias, MAC, address or socket name matches" +
-        (guess ? ` (did you mean '${guess}'?)` : "") +
-        (names.length > 0
-          ? `; known: ${names.join(", ")}`
-          : "; no sockets were found on the network"),
-    );
+    // The CLI's words, so a name fails alike with and without a daemon.
+    throw nameNotFound(token, names);
   }
 
   /**

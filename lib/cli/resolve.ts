@@ -5,9 +5,8 @@
 import type { Controller, SocketController } from "../client/controller.ts";
 import { parseSocketTarget } from "../client/targets.ts";
 import { DeviceNotFoundError } from "../errors.ts";
-import { socketNames } from "../client/find_by_name.ts";
+import { nameNotFound, socketNames } from "../client/find_by_name.ts";
 import type { Mac } from "../protocol/mac.ts";
-import { closest } from "../util/suggest.ts";
 import type { Alias } from "./config.ts";
 import { malformedAddress } from "./socket_token.ts";
 import { UsageError } from "./usage_error.ts";
@@ -120,16 +119,7 @@ export async function resolveTargets(
     );
     const mac = [...names].find(([n]) => n.toLowerCase() === name.toLowerCase())?.[1];
     if (!mac) {
-      const known = [...aliases.keys(), ...names.keys()];
-      const guess = closest(name, known);
-      throw new DeviceNotFoundError(
-        token,
-        `no alias, MAC, address or socket name matches` +
-          (guess ? ` (did you mean '${guess}'?)` : "") +
-          (known.length > 0
-            ? `; known: ${known.join(", ")}`
-            : "; no sockets were found on the network"),
-      );
+      throw nameNotFound(token, [...aliases.keys(), ...names.keys()], name);
     }
     out.push({ label: token, socket: client().socket(mac) });
   }

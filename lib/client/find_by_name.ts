@@ -1,5 +1,6 @@
 /** Finding sockets by the name stored in their table 4 (the name the vendor app shows). */
-import { S20Error } from "../errors.ts";
+import { DeviceNotFoundError, S20Error } from "../errors.ts";
+import { closest } from "../util/suggest.ts";
 import type { Mac } from "../protocol/mac.ts";
 import type { Controller } from "./controller.ts";
 import type { DiscoveredSocket, DiscoverOptions } from "./types.ts";
@@ -66,4 +67,33 @@ export async function findSocketByName(
     if (n.toLowerCase() === name.toLowerCase()) return { mac: s.mac, ip: s.ip, port: s.port };
   }
   return null;
+}
+
+/**
+ * The error for a name no socket answers to, in the same words wherever sockets are named (the
+ * CLI, the daemon's API, automations): the closest known name, and every known one.
+ *
+ * @example
+ * ```ts ignore
+ * throw nameNotFound("Ketle", ["desk", "Kettle"]); // … (did you mean 'Kettle'?); known: desk, Kettle
+ * ```
+ *
+ * @param token What was looked for.
+ * @param known The aliases and stored names known.
+ * @param name The name the closest is sought for, when `token` is an alias for it.
+ */
+export function nameNotFound(
+  token: string,
+  known: readonly string[],
+  name = token,
+): DeviceNotFoundError {
+  const guess = closest(name, known);
+  return new DeviceNotFoundError(
+    token,
+    "no alias, MAC, address or socket name matches" +
+      (guess ? ` (did you mean '${guess}'?)` : "") +
+      (known.length > 0
+        ? `; known: ${known.join(", ")}`
+        : "; no sockets were found on the network"),
+  );
 }

@@ -67,7 +67,8 @@ export interface GlancedEvent {
 
 /**
  * What an automation receives. `sockets` is a {@linkcode Controller} like the one `connect()`
- * returns: schedule aliases name sockets as MACs and addresses do.
+ * returns: schedule aliases and the names stored in the sockets (any case, looked up by the
+ * daemon on a handle's first call) name sockets as MACs and addresses do.
  *
  * @example A script that logs every switch until it is stopped
  * ```ts

@@ -7,6 +7,7 @@
 import { dirname, resolve as resolvePath } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Controller, SocketController } from "../client/controller.ts";
+import type { S20Event } from "../client/events.ts";
 import type { SocketTarget } from "../client/targets.ts";
 import type { AutomationEntry } from "../schedule/types.ts";
 import type { Clock, ClockTimer } from "../time/clock.ts";
@@ -76,8 +77,11 @@ export interface AutomationHostOptions {
   readonly clock: Clock;
   /** The daemon's client, for events and discovery. */
   readonly controller: Controller;
-  /** A handle for what a script names: a schedule alias, a MAC, an address. */
-  readonly resolve: (target: SocketTarget) => SocketController;
+  /**
+   * A handle for what a script names: a schedule alias, a MAC, an address, or a name stored
+   * in a socket (which may take a lookup; the signal ends it when the script lets go).
+   */
+  readonly resolve: (target: SocketTarget, signal: AbortSignal) => Promise<SocketController>;
   /** The schedule's aliases and what is known of each. */
   readonly aliases: () => Record<string, KnownAlias>;
   /** The schedule's status, for `context.schedule()`. */
@@ -391,7 +395,7 @@ export class AutomationHost {
     switch (message.t) {
       case "socket":
         return this.#call(hosted, message.id, async (signal) => {
-          const handle = this.#options.resolve(message.target);
+          const handle = await this.#options.resolve(message.target, signal);
           const method = handle[message.op] as (...args: unknown[]) => Promise<unknown>;
           const value = await method.call(handle, ...message.args, { ...message.options, signal });
           return { value, mac: handle.mac };
@@ -411,11 +415,11 @@ export class AutomationHost {
         hosted.held.delete(`call ${message.id}`);
         return;
       case "events":
-        return this.#stream(hosted, message.sub, (signal) =>
-          this.#options.controller.events({
-            signal,
-            keepAlive: message.keepAlive.map((target) => this.#options.resolve(target)),
-          }));
+        return this.#stream(
+          hosted,
+          message.sub,
+          (signal) => this.#events(message.keepAlive, signal),
+        );
       case "discover":
         return this.#stream(hosted, message.sub, (signal) =>
           this.#options.controller.discover({
@@ -428,12 +432,18 @@ export class AutomationHost {
         hosted.held.delete(`sub ${message.sub}`);
         return;
       case "hold": {
-        try {
-          const hold = this.#options.resolve(message.target).keepAlive();
-          hosted.held.set(`hold ${message.id}`, () => hold[Symbol.dispose]());
-        } catch {
+        // A name may need a lookup first: a release before it ends drops the hold unmade.
+        const key = `hold ${message.id}`;
+        const abort = new AbortController();
+        hosted.held.set(key, () => abort.abort());
+        this.#options.resolve(message.target, abort.signal).then((socket) => {
+          if (abort.signal.aborted) return;
+          const hold = socket.keepAlive();
+          hosted.held.set(key, () => hold[Symbol.dispose]());
+        }, () => {
           // A target that names nothing holds nothing; its calls report why.
-        }
+          hosted.held.delete(key);
+        });
         return;
       }
       case "release":
@@ -453,6 +463,15 @@ export class AutomationHost {
           message.error ? `${message.error.name}: ${message.error.message}` : null,
         );
     }
+  }
+
+  /** Live events, keeping alive the sockets the script named (once each is resolved). */
+  async *#events(
+    keepAlive: readonly SocketTarget[],
+    signal: AbortSignal,
+  ): AsyncIterableIterator<S20Event> {
+    const held = await Promise.all(keepAlive.map((t) => this.#options.resolve(t, signal)));
+    yield* this.#options.controller.events({ signal, keepAlive: held });
   }
 
   /** Runs one request and answers it; `cancel` (or the automation's end) aborts it. */

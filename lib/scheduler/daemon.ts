@@ -22,6 +22,7 @@ import { clockIsOff, type SyncReport, syncSchedule } from "./sync.ts";
 import { formatDuration } from "../util/duration.ts";
 import { AutomationHost, automationScript, type AutomationStatus } from "./automation_host.ts";
 import { FileWatch } from "./_watch_files.ts";
+import { isStoredName, SocketNames } from "./_socket_names.ts";
 import type { ScheduleGlance } from "./automation_context.ts";
 import type { KnownAlias } from "./_automation_messages.ts";
 
@@ -172,16 +173,19 @@ export class SchedulerDaemon {
   #background = new Set<Promise<unknown>>();
   #listening: Promise<void> | null = null;
   readonly #automations: AutomationHost;
+  /** Stored socket names an automation used, for `sockets.socket("Kettle")`. */
+  readonly #names: SocketNames;
 
   /** Creates the daemon; nothing runs before `start()`. */
   constructor(options: DaemonOptions) {
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
     this.#store = new StateStore(options.statePath ?? null);
+    this.#names = new SocketNames(options.controller, () => options.targets);
     this.#automations = new AutomationHost({
       clock: this.#clock,
       controller: options.controller,
-      resolve: (target) => this.#resolve(target),
+      resolve: (target, signal) => this.#resolve(target, signal),
       aliases: () => this.#knownAliases(),
       glance: () => this.#glance(),
       log: (kind, message, extra) => this.#log(kind, message, extra),
@@ -750,12 +754,20 @@ export class SchedulerDaemon {
     return this.#sockets.find((s) => s.alias === alias)?.socket ?? null;
   }
 
-  /** What an automation names: a schedule alias, else a MAC or an address. */
-  #resolve(target: SocketTarget): SocketController {
+  /**
+   * What an automation names: a schedule alias, a MAC or an address, else the name stored in
+   * a socket (any case), looked up once and then remembered.
+   */
+  async #resolve(target: SocketTarget, signal: AbortSignal): Promise<SocketController> {
     if (typeof target === "string") {
       const entry = this.#sockets.find((s) => s.alias === target);
       if (entry?.socket) return entry.socket;
       if (entry) throw entry.error ?? new DeviceNotFoundError(target, "not found");
+      if (isStoredName(target)) {
+        const aliases = this.#sockets.map((s) => s.alias);
+        const { mac, ip, port } = await this.#names.find(target, aliases, signal);
+        return this.#options.controller.socket({ mac, ip, port });
+      }
     }
     return this.#options.controller.socket(target);
   }
