@@ -5,7 +5,9 @@
  */
 import type { Controller } from "../client/controller.ts";
 import { S20Client } from "../client/client.ts";
+import { type DoctorKnownSocket, doctorReport } from "../api/doctor_report.ts";
 import { HttpError, integerParam, jsonResponse } from "../api/http.ts";
+import { describeHolder } from "../api/port_holder.ts";
 import { allow, notFound } from "../api/routing.ts";
 import type { ScheduleSource } from "../api/schedule_routes.ts";
 import { noSchedule } from "../api/schedule_routes.ts";
@@ -14,7 +16,6 @@ import { plan } from "../schedule/plan.ts";
 import { planSunLines, planSvg } from "../schedule/plan_svg.ts";
 import type { Clock } from "../time/clock.ts";
 import { ipv4Interfaces } from "../transport/interfaces.ts";
-import { isLoopback } from "../transport/ipv4.ts";
 import { readTextFileStrict } from "../util/read_text_file.ts";
 
 /**
@@ -95,45 +96,54 @@ function fileErrors(file: string): Array<{ line: number; column: number; message
   return issues.map(({ line, column, message }) => ({ line, column, message }));
 }
 
-/** What the daemon sees of its network and sockets: `s20 doctor` from inside the daemon. */
+/** The sockets the user named (schedule, then config) that have an address: what doctor probes. */
+function namedSockets(sources: WebSources): DoctorKnownSocket[] {
+  const named = new Map<string, DoctorKnownSocket>();
+  const add = (alias: string, mac: string | null, ip: string | null) => {
+    if (ip !== null && !named.has(alias)) named.set(alias, { alias, ip, mac });
+  };
+  for (const [alias, a] of Object.entries(sources.scheduler?.schedule?.sockets ?? {})) {
+    add(alias, a.mac ?? null, a.ip ?? null);
+  }
+  for (const s of sources.sockets?.() ?? []) if (s.alias !== null) add(s.alias, s.mac, s.ip);
+  return [...named.values()];
+}
+
+/**
+ * What `s20 doctor` beside the daemon would find, from inside it: the same report, with the
+ * daemon's own controller (which owns the UDP port, so its discovery is the one to run).
+ */
 async function doctor(sources: WebSources): Promise<Record<string, unknown>> {
   const interfaces = ipv4Interfaces();
-  const findings: string[] = [];
-  if (!interfaces.some((i) => !isLoopback(i.address))) {
-    findings.push(
-      "This computer has no IPv4 network besides loopback: connect it to the network the sockets are on.",
-    );
-  }
-  const sockets = listSockets(sources).filter((s) => s.ip !== null);
-  // Unicast only, to the sockets the daemon knows: a page never sets off a broadcast.
-  const probes = await Promise.all(sockets.map(async (s) => {
-    const [hostname, port] = s.ip!.split(":");
-    const targets = [`${hostname}${port ? `:${port}` : ""}`];
-    let answered = false;
-    for await (const found of sources.controller.discover({ targets, timeout: 1000 })) {
-      if (!s.mac || found.mac === s.mac) answered = true;
-    }
-    const name = s.alias ?? s.mac ?? s.ip;
-    if (!answered) {
-      findings.push(
-        `${name} (${s.ip}) did not answer: it may be off, locked (give MAC@IP), in pairing mode ` +
-          "(LED blinking), or have a new IP address (DHCP).",
-      );
-    }
-    return { socket: name, ip: s.ip, mac: s.mac, answered };
-  }));
   const udp = sources.controller instanceof S20Client ? sources.controller.local : null;
-  if (findings.length === 0) findings.push(`All good: ${probes.length} socket(s) answered.`);
+  const number = udp?.port ?? 10000;
+  const self = describeHolder(
+    { pid: Deno.pid, command: null, address: udp?.hostname ?? "0.0.0.0" },
+    Deno.pid,
+  );
+  const report = await doctorReport({
+    interfaces,
+    port: { number, free: false, owners: [self], needs: null },
+    daemon: { pid: Deno.pid },
+    problem: null,
+    known: namedSockets(sources),
+    controller: () => sources.controller,
+    // A page waits for the answer: a shorter discovery than the command's 3 s.
+    wait: DOCTOR_WAIT_MS,
+  });
   return {
     mode: sources.scheduler ? "schedule" : "serve",
     pid: Deno.pid,
     udp,
     interfaces,
-    probes,
-    findings,
-    note: "Run 's20 doctor' for a broadcast discovery and the port's owners.",
+    known: report.known,
+    discovered: report.discovered,
+    findings: report.findings,
   };
 }
+
+/** How long the page's doctor listens for answers to its discovery, in ms. */
+const DOCTOR_WAIT_MS = 2000;
 
 /** Answers `/web/{sockets,schedule,plan.svg,doctor}` (`rest` after `/web`). */
 export async function webDataRequest(

@@ -76,6 +76,9 @@ Deno.test({
       "--token-file",
       `${dir.path}/daemon.token`,
       "--web",
+      // The doctor page's discovery goes to these sockets' block, never the machine's network.
+      "--target",
+      "127.0.120.0/29",
     ]);
     using http = new Http({ socket: daemon.socket });
     const link = (await http.request("GET", "/v1/web")).json.url as string;
@@ -188,6 +191,30 @@ Deno.test({
       }
     }
     await page.setViewport({ width: 1280, height: 800 });
+
+    // The doctor page words what `s20 doctor` finds, from a discovery by the daemon itself.
+    await page.goto(new URL("/#/doctor", link).href);
+    await page.waitForSelector("ul.findings li", { timeout: 10_000 });
+    const findings = await page.$$eval(
+      "ul.findings li",
+      (items) => items.map((i) => i.textContent),
+    );
+    assert.deepEqual(findings, ["All good: 3 socket(s) answered."]);
+    const discovered = await page.$$eval(
+      "table.discovered tbody tr td:first-child",
+      (cells) => cells.map((c) => c.textContent).sort(),
+    );
+    assert.deepEqual(discovered, sockets.map((s) => s.mac).sort());
+    const probed = await page.$$eval(
+      "table.known tbody tr",
+      (rows) => rows.map((r) => [...r.children].slice(0, 3).map((c) => c.textContent).join(" ")),
+    );
+    assert.deepEqual(probed, [
+      "lamp 127.0.120.2 answers",
+      "fan 127.0.120.3 answers",
+      "heater 127.0.120.4 answers",
+    ]);
+
     await page.goto(new URL("/#/schedule", link).href);
     const picture = await page.waitForSelector(".picture");
     await picture!.screenshot({ path: `${shots}/schedule-week.png` });

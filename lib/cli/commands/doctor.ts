@@ -2,12 +2,11 @@ import type { CommandSpec } from "../command.ts";
 import { loadConfig } from "../config.ts";
 import { ipv4Interfaces } from "../../transport/interfaces.ts";
 import { findUdpPortOwners } from "../../transport/port_owner.ts";
-import { describeHolder, holderAdvice } from "./_port_holder.ts";
+import { describeHolder, unnamedBecause } from "../../api/port_holder.ts";
+import { doctorReport } from "../../api/doctor_report.ts";
 import { EXIT } from "../usage_error.ts";
 import { listenUdp } from "../../transport/udp.ts";
-import { isLoopback } from "../../transport/ipv4.ts";
 import { PortInUseError } from "../../errors.ts";
-import type { DiscoveredSocket } from "../../client/types.ts";
 import { integerFlag } from "../args.ts";
 import { DaemonClient } from "../../api/daemon_client.ts";
 import { findDaemon } from "../../api/locate.ts";
@@ -40,14 +39,6 @@ async function findRunningDaemon(
   }
 }
 
-interface KnownProbe {
-  alias: string;
-  ip: string;
-  mac: string | null;
-  answersGlobal: boolean;
-  answersMac: boolean | null;
-}
-
 export const doctorCommand: CommandSpec = {
   name: "doctor",
   summary: "explain why sockets are not found",
@@ -63,9 +54,7 @@ export const doctorCommand: CommandSpec = {
   options: { wait: { type: "string", value: "MS", description: "discovery wait (default 3000)" } },
   async run(ctx) {
     const wait = integerFlag(ctx.string("wait"), "wait", 100, 60_000) ?? 3000;
-    const findings: string[] = [];
     const interfaces = ipv4Interfaces();
-    const lan = interfaces.filter((i) => !isLoopback(i.address));
     const bind = ctx.string("hostname") ?? "0.0.0.0";
     const port = integerFlag(ctx.string("port"), "port", 0, 65535) ?? 10000;
     let portFree = true;
@@ -82,81 +71,25 @@ export const doctorCommand: CommandSpec = {
       ? { daemon: null, problem: null }
       : await findRunningDaemon((name) => ctx.io.env(name));
     const holders = search.owners.map((o) => describeHolder(o, daemon?.pid ?? null));
-    // s20 commands would fail the same way: the probes below are skipped.
-    if (problem) findings.push(problem);
-    if (!daemon && !portFree) {
-      findings.push(
-        holders.length > 0
-          ? `UDP port ${port} is owned by ${
-            holders.map((h) => `${h.description} on ${h.address}`).join("; ")
-          }. ${holderAdvice(holders.map((h) => h.kind), port)}${
-            search.needs ? ` Run s20 with ${search.needs} to see command lines.` : ""
-          }`
-          : `UDP port ${port} is owned by a program s20 cannot name${
-            unnamedBecause(search.needs)
-          }. ${holderAdvice(["hidden"], port)}`,
-      );
-    }
     const { aliases } = loadConfig(ctx.io, {
       config: ctx.string("config"),
       schedule: ctx.string("schedule"),
     });
-    const known = [...aliases].filter(([, a]) => a.ip);
-    const probes: KnownProbe[] = [];
-    let discovered: DiscoveredSocket[] = [];
-    if (daemon || (portFree && !problem)) {
-      const client = ctx.client();
-      discovered = await ctx.out.progress(
-        "Discovering",
-        Array.fromAsync(client.discover({ timeout: wait })),
-      );
-      for (const [alias, a] of known) {
-        const global = await Array.fromAsync(client.discover({ targets: [a.ip!], timeout: 1000 }));
-        const byMac = a.mac
-          ? await Array.fromAsync(client.discover({ targets: [`${a.mac}@${a.ip}`], timeout: 1000 }))
-          : [];
-        probes.push({
-          alias,
-          ip: a.ip!,
-          mac: a.mac ?? global[0]?.mac ?? null,
-          answersGlobal: global.length > 0,
-          answersMac: a.mac ? byMac.length > 0 : null,
-        });
-      }
-      for (const p of probes) {
-        if (!p.answersGlobal && p.answersMac) {
-          findings.push(
-            `${p.alias} (${p.ip}) is locked: it answers only probes that name its MAC. Use '${p.mac}@${p.ip}' or 's20 unlock ${p.alias}'.`,
-          );
-        } else if (!p.answersGlobal && !p.answersMac) {
-          findings.push(
-            `${p.alias} (${p.ip}) did not answer: it may be off, in pairing mode (LED blinking), or have a new IP address (DHCP).`,
-          );
-        } else if (!discovered.some((d) => d.ip === p.ip)) {
-          findings.push(
-            `${p.alias} (${p.ip}) answers by unicast but not to broadcast: it is on another subnet or VLAN, or broadcast is filtered. Name it by IP (or MAC@IP).`,
-          );
-        }
-      }
-      if (discovered.length === 0 && lan.length > 0) {
-        findings.push(
-          `No socket answered a broadcast on ${
-            lan.map((i) => `${i.name} (${i.broadcast})`).join(", ")
-          }. ` +
-            "The sockets may be on another subnet or VLAN than these interfaces, a firewall may drop UDP " +
-            "port 10000 (check 'nft list ruleset' or 'iptables -L'), the sockets may be locked (give MAC@IP), " +
-            "or they may not be paired with this Wi-Fi yet ('s20 pair').",
-        );
-      }
-    }
-    // Only loopback is a problem only when nothing answered there (an emulator lives on loopback).
-    if (lan.length === 0 && discovered.length === 0) {
-      findings.unshift(
-        "This computer has no IPv4 network besides loopback: connect it to the network the sockets are on.",
-      );
-    }
-    const problems = findings.length;
-    if (problems === 0) findings.push(`All good: ${discovered.length} socket(s) answered.`);
+    const known = [...aliases].filter(([, a]) => a.ip).map(([alias, a]) => ({
+      alias,
+      ip: a.ip!,
+      mac: a.mac ?? null,
+    }));
+    const { known: probes, discovered, findings, problems } = await doctorReport({
+      interfaces,
+      port: { number: port, free: portFree, owners: holders, needs: search.needs },
+      daemon,
+      problem,
+      known,
+      controller: () => ctx.client(),
+      wait,
+      discovering: (work) => ctx.out.progress("Discovering", work),
+    });
     ctx.out.data({
       interfaces,
       port: { number: port, free: portFree, owners: holders, needs: search.needs },
@@ -201,11 +134,3 @@ export const doctorCommand: CommandSpec = {
     return problems > 0 ? EXIT.device : EXIT.ok;
   },
 };
-
-/** Why the holder of the port has no name, from what the search lacked. */
-function unnamedBecause(needs: string | null): string {
-  if (needs === null) return "";
-  return needs.startsWith("--")
-    ? ` (Deno reads /proc only with --allow-all; run s20 with ${needs} to name it)`
-    : ` (install ${needs} to name it)`;
-}

@@ -633,28 +633,56 @@ async function doctorPage() {
       el("h1", {}, "Doctor"),
       el("h2", {}, "Findings"),
       el("ul", { class: "findings" }, d.findings.map((f) => el("li", {}, f))),
-      el("h2", {}, "Sockets"),
-      el(
-        "table",
-        {},
-        el(
-          "tbody",
-          {},
-          d.probes.map((p) =>
-            el(
-              "tr",
-              {},
-              el("td", {}, p.socket),
-              el("td", {}, p.ip),
+      el("h2", {}, "Named sockets"),
+      d.known.length
+        ? el(
+          "table",
+          { class: "known" },
+          el(
+            "tbody",
+            {},
+            d.known.map((p) =>
               el(
-                "td",
-                { class: p.answered ? "state-on" : "warn" },
-                p.answered ? "answers" : "no answer",
-              ),
-            )
+                "tr",
+                {},
+                el("td", {}, p.alias),
+                el("td", {}, p.ip),
+                el(
+                  "td",
+                  { class: p.answersGlobal ? "state-on" : "warn" },
+                  p.answersGlobal ? "answers" : "no answer",
+                ),
+                el(
+                  "td",
+                  {},
+                  p.answersMac === null
+                    ? ""
+                    : "by MAC: " + (p.answersMac ? "answers" : "no answer"),
+                ),
+              )
+            ),
           ),
-        ),
-      ),
+        )
+        : el("p", { class: "muted" }, "No socket named with an address."),
+      el("h2", {}, "Discovery"),
+      d.discovered.length
+        ? el(
+          "table",
+          { class: "discovered" },
+          el(
+            "tbody",
+            {},
+            d.discovered.map((s) =>
+              el(
+                "tr",
+                {},
+                el("td", {}, s.mac),
+                el("td", {}, s.port === 10000 ? s.ip : s.ip + ":" + s.port),
+              )
+            ),
+          ),
+        )
+        : el("p", { class: "muted" }, "No socket answered the discovery."),
       el("h2", {}, "This computer"),
       el(
         "p",
@@ -669,7 +697,6 @@ async function doctorPage() {
           el("li", {}, i.name + " " + i.address + " (broadcast " + i.broadcast + ")")
         ),
       ),
-      el("p", { class: "muted" }, d.note),
     );
   } catch (error) {
     main.replaceChildren(el("h1", {}, "Doctor"), el("p", { class: "warn" }, messageOf(error)));

@@ -92,15 +92,23 @@ declare namespace WebPage {
     errors: Array<{ line: number; column: number; message: string }>;
     nextEvents: Array<{ local: string; socket: string; action: string; run: string }>;
   }
-  /** `GET /web/doctor`. */
+  /** `GET /web/doctor`: what `s20 doctor` beside the daemon finds, from inside it. */
   interface DoctorAnswer {
     mode: string;
     pid: number;
     udp: { hostname: string; port: number } | null;
     interfaces: Array<{ name: string; address: string; broadcast: string }>;
-    probes: Array<{ socket: string; ip: string; answered: boolean }>;
+    /** The named sockets, probed without and with their MAC. */
+    known: Array<{
+      alias: string;
+      ip: string;
+      mac: string | null;
+      answersGlobal: boolean;
+      answersMac: boolean | null;
+    }>;
+    /** The sockets that answered the daemon's discovery. */
+    discovered: Array<{ mac: string; ip: string; port: number }>;
     findings: string[];
-    note: string;
   }
   /** An attribute's value for `el` (`on…` attributes take listeners). */
   type AttrValue = string | number | boolean | null | undefined | EventListener;
