@@ -14,7 +14,7 @@ async function withConfig(text: string, how: "--config" | "S20_CONFIG" = "--conf
   try {
     const path = `${dir}/config.yaml`;
     await Deno.writeTextFile(path, text);
-    await using silent = silentSocket(SILENT);
+    await using silent = await silentSocket(SILENT);
     const result = how === "--config"
       ? await run(["on", "desk", ...FLAGS, "--config", path])
       : await run(["on", "desk", ...FLAGS], { env: { S20_CONFIG: path } });
@@ -96,7 +96,7 @@ Deno.test("the same mistakes are found when the file comes from S20_CONFIG", asy
 
 Deno.test("S20_CONFIG naming a missing file is the same error as --config naming it", async () => {
   const missing = "/nonexistent/s20/config.yaml";
-  await using silent = silentSocket(SILENT);
+  await using silent = await silentSocket(SILENT);
   const flag = await run(["on", "127.0.0.2", ...FLAGS, "--config", missing]);
   const env = await run(["on", "127.0.0.2", ...FLAGS], { env: { S20_CONFIG: missing } });
   assert.equal(flag.code, 2, flag.err);

@@ -16,7 +16,7 @@ function quiet(args: string[]): string[] {
 }
 
 async function usageError(args: string[], message: RegExp): Promise<void> {
-  await using silent = silentSocket(SILENT);
+  await using silent = await silentSocket(SILENT);
   const { code, err } = await run(quiet(args));
   assert.equal(code, 2, `${args.join(" ")}: ${err}`);
   assert.match(err, message, args.join(" "));
@@ -55,7 +55,7 @@ Deno.test("every socket argument is checked before the first one is looked up", 
 });
 
 Deno.test("names that only contain hex letters or a dash are still names", async () => {
-  await using silent = silentSocket(SILENT);
+  await using silent = await silentSocket(SILENT);
   const { code, err } = await run(["on", "bed-1", ...QUIET]);
   assert.equal(code, 3, err);
   assert.match(err, /Cannot find socket "bed-1"/);

@@ -54,11 +54,28 @@ export function net(block: number): string[] {
 }
 
 /**
+ * Binds `hostname`:10000, waiting a little while the previous test's socket on it is still being
+ * released (Deno frees a closed UDP socket once its pending receive has ended).
+ */
+async function bindSilent(hostname: string): Promise<Deno.DatagramConn> {
+  for (let attempt = 0;; attempt++) {
+    try {
+      return Deno.listenDatagram({ hostname, port: 10000, transport: "udp" });
+    } catch (error) {
+      if (!(error instanceof Deno.errors.AddrInUse) || attempt >= 40) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+}
+
+/**
  * A loopback UDP port 10000 that never answers and counts what reaches it: point the CLI's
  * `--target` at it to show that a command failed before sending anything.
  */
-export function silentSocket(hostname: string): { readonly received: number } & AsyncDisposable {
-  const listener = Deno.listenDatagram({ hostname, port: 10000, transport: "udp" });
+export async function silentSocket(
+  hostname: string,
+): Promise<{ readonly received: number } & AsyncDisposable> {
+  const listener = await bindSilent(hostname);
   let received = 0;
   const reading = (async () => {
     try {

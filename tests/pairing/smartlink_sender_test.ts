@@ -130,7 +130,9 @@ Deno.test("pairSmartlink() starts over with the preamble until the socket hears 
     timeout: 10_000,
     onStep: log.onStep,
   });
-  assert.equal(paired.rounds, 2);
+  // The first round is lost, so there is a second; on a loaded machine the socket may hear only a
+  // later one, so the count past 2 is timing, not behaviour.
+  assert.ok(paired.rounds >= 2, `rounds: ${paired.rounds}`);
   assert.ok(sent.length > perRound);
   const retry = log.steps.find((s) => s.status === "retry");
   assert.equal(retry?.name, "smartlink");

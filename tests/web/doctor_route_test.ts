@@ -12,7 +12,7 @@ import { tempDir } from "../helpers/temp_dir.ts";
 
 Deno.test("the page's doctor finds a locked and a silent socket as s20 doctor does", async () => {
   await using sockets = await emulators(123);
-  await using _attic = silentSocket("127.0.123.5");
+  await using _attic = await silentSocket("127.0.123.5");
   await using dir = await tempDir();
   const desk = sockets[0]!;
   await using client = new S20Client({
